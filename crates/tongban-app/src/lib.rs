@@ -1,0 +1,116 @@
+//! Use cases of Tongban: the one API boundary that web pages, the JSON API, the CLI and
+//! background jobs all call.
+//!
+//! Each public method is one user action. It decides authorization (never only the pages), runs
+//! the domain rules, and performs its writes as one unit of work on the store, appending the
+//! events that record the change in the same transaction. Time comes from the [`Clock`], so
+//! tests drive it with [`FakeClock`].
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod audit;
+mod auth;
+mod calendar;
+mod clock;
+mod error;
+mod org;
+mod principal;
+mod registration;
+mod seed;
+mod validate;
+
+use std::sync::{Arc, RwLock};
+
+pub use audit::{CitizenRecord, EventView};
+pub use auth::{LoginOutcome, LoginRequest, SessionInfo};
+pub use calendar::{DueDateAnswer, DueDateRequest, PauseRequest};
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use error::{AppError, FieldError};
+pub use org::{DepartmentEdit, DivisionPage, HallEdit, HallQuery};
+pub use principal::{OrgUnit, Principal};
+pub use registration::{CitizenRegistration, EnterpriseRegistration};
+pub use seed::SeedReport;
+pub use validate::{ValidateKind, validate_lines};
+
+use tongban_domain::WorkCalendar;
+use tongban_store::Store;
+
+/// Settings the use cases need.
+#[derive(Clone)]
+pub struct AppConfig {
+    /// Key for keyed hashes of personal identifiers (HMAC-SM3). Never logged.
+    pub secret_key: Vec<u8>,
+    /// How long a login lasts.
+    pub session_hours: i64,
+    /// Failed logins allowed per account (and per client address, times four) in the window.
+    pub max_login_failures: i64,
+    /// The failure window and the lock-out that follows, in minutes.
+    pub login_lock_minutes: i64,
+}
+
+impl std::fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppConfig")
+            .field("secret_key", &"<redacted>")
+            .field("session_hours", &self.session_hours)
+            .field("max_login_failures", &self.max_login_failures)
+            .field("login_lock_minutes", &self.login_lock_minutes)
+            .finish()
+    }
+}
+
+impl AppConfig {
+    pub fn new(secret_key: Vec<u8>) -> AppConfig {
+        AppConfig { secret_key, session_hours: 12, max_login_failures: 5, login_lock_minutes: 15 }
+    }
+}
+
+/// The application: store, clock, configuration and the loaded working-day calendar.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: Arc<AppConfig>,
+    calendar: Arc<RwLock<Arc<WorkCalendar>>>,
+}
+
+impl App {
+    /// Builds the app and loads the calendar (seeding the built-in years on first start).
+    pub async fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Result<App, AppError> {
+        let app = App {
+            store,
+            clock,
+            config: Arc::new(config),
+            calendar: Arc::new(RwLock::new(Arc::new(WorkCalendar::empty()))),
+        };
+        app.load_calendar().await?;
+        Ok(app)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        (self.clock.now().unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    pub(crate) fn today(&self) -> time::Date {
+        // Working days are counted on Beijing time.
+        self.clock.now().to_offset(beijing()).date()
+    }
+
+    /// Readiness: the database answers.
+    pub async fn health(&self) -> Result<(), AppError> {
+        self.store.ping().await.map_err(AppError::from)
+    }
+}
+
+/// UTC+8, the time zone all dates of the platform are read in.
+pub fn beijing() -> time::UtcOffset {
+    time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)
+}

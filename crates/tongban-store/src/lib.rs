@@ -1,0 +1,31 @@
+//! Storage port of Tongban: the only crate that knows SQL.
+//!
+//! One implementation serves both engines. Queries are written once in the portable subset of SQL
+//! that SQLite and PostgreSQL share (`$1` placeholders, BIGINT/TEXT columns, millisecond
+//! timestamps) and run through sqlx's `Any` driver, so business rules never exist twice.
+//!
+//! Reads go straight to the pool. Every write goes through [`Store::write`]: the caller hands
+//! over a unit of work, a single writer task runs queued units together in one transaction (each
+//! unit inside its own savepoint), appends their events to the hash chain, commits once, and
+//! only then answers each caller. That is group commit: many concurrent writers share one
+//! durable commit, and nobody is told "done" before the data is on disk.
+
+mod accounts;
+mod calendar;
+mod error;
+mod events;
+mod migrate;
+mod org;
+mod pool;
+mod row;
+mod writer;
+
+pub use accounts::{
+    AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
+};
+pub use calendar::CalendarYearRow;
+pub use error::StoreError;
+pub use events::{EventRow, VerifyOutcome};
+pub use org::{DepartmentRow, DivisionRow, HallRow};
+pub use pool::{Engine, Store, StoreOptions};
+pub use writer::{NewEvent, WriteCtx, WriteStats};

@@ -1,0 +1,139 @@
+//! Opening a store: engine detection from the URL, pool set-up and the writer task.
+
+use std::time::Duration;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+
+use crate::error::StoreError;
+use crate::writer::{self, WriterHandle};
+
+/// Which database engine a store runs on. Only used for engine-specific set-up, never for
+/// business logic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `sqlite://path/to/file.db` (created if missing) or `postgres://…`.
+    pub url: String,
+    /// Read connections in the pool.
+    pub max_connections: u32,
+    /// Most units of work committed together in one transaction.
+    pub max_batch: usize,
+}
+
+impl StoreOptions {
+    pub fn new(url: impl Into<String>) -> StoreOptions {
+        StoreOptions { url: url.into(), max_connections: 8, max_batch: 256 }
+    }
+}
+
+/// The store: a read pool plus the handle of the single group-committing writer.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) engine: Engine,
+    pub(crate) writer: WriterHandle,
+}
+
+impl Store {
+    /// Opens (and for SQLite creates) the database, applies pending migrations and starts the
+    /// writer. `now_ms` stamps the migration records.
+    pub async fn open(options: &StoreOptions, now_ms: i64) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = normalise_url(&options.url)?;
+        let pool_options = AnyPoolOptions::new()
+            .max_connections(options.max_connections.max(2))
+            .acquire_timeout(Duration::from_secs(30));
+        let pool_options = match engine {
+            Engine::Sqlite => pool_options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers run beside the writer; FULL makes each commit durable
+                    // (the WAL is synced before COMMIT returns).
+                    sqlx::raw_sql(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .execute(conn)
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Engine::Postgres => pool_options,
+        };
+        let pool = pool_options.connect(&url).await?;
+        crate::migrate::run(&pool, now_ms).await?;
+        let writer = writer::spawn(pool.clone(), options.max_batch.max(1));
+        Ok(Store { pool, engine, writer })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The newest schema version this build applies.
+    pub fn schema_version() -> i64 {
+        crate::migrate::latest_version()
+    }
+
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool after the writer has drained.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Recognises the engine and makes SQLite URLs create their file.
+fn normalise_url(url: &str) -> Result<(Engine, String), StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Engine::Postgres, url.to_string()));
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let with_mode = if rest.contains("mode=") {
+            url.to_string()
+        } else if rest.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        return Ok((Engine::Sqlite, with_mode));
+    }
+    Err(StoreError::Config(format!(
+        "unsupported database URL (expected sqlite:// or postgres://): {}",
+        url.split('@').next_back().unwrap_or_default()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_are_opened_in_create_mode() {
+        let (engine, url) = normalise_url("sqlite://data/tongban.db").unwrap();
+        assert_eq!(engine, Engine::Sqlite);
+        assert_eq!(url, "sqlite://data/tongban.db?mode=rwc");
+    }
+
+    #[test]
+    fn postgres_urls_are_kept_as_they_are() {
+        let (engine, url) = normalise_url("postgres://127.0.0.1/test").unwrap();
+        assert_eq!(engine, Engine::Postgres);
+        assert_eq!(url, "postgres://127.0.0.1/test");
+    }
+
+    #[test]
+    fn other_schemes_are_refused() {
+        assert!(normalise_url("mysql://x").is_err());
+    }
+}
