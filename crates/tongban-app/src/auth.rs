@@ -1,7 +1,8 @@
 //! Logging in and out, sessions that survive restarts, and login throttling.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use serde_json::json;
 use tongban_domain::{DivisionCode, Role, crypto::to_hex, hmac_sm3, sm3};
 use tongban_store::{AccountRow, NewEvent, SessionRow, StoreError, ThrottleRow};
@@ -39,11 +40,10 @@ pub struct SessionInfo {
 
 /// Hashes a password as an Argon2id PHC string.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt_bytes: [u8; 16] = rand::random();
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    let salt: [u8; 16] = rand::random();
     Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .map(|h: PasswordHash| h.to_string())
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -330,5 +330,14 @@ mod tests {
         assert!(verify_password("Tongban@2026", &phc));
         assert!(!verify_password("tongban@2026", &phc));
         assert!(!verify_password("x", "not a phc string"));
+    }
+}
+
+impl App {
+    /// The CSRF token of a visitor who is not logged in, bound to their anonymous cookie.
+    pub fn anonymous_csrf(&self, anonymous_id: &str) -> String {
+        let mut msg = b"csrf:".to_vec();
+        msg.extend_from_slice(anonymous_id.as_bytes());
+        to_hex(&hmac_sm3(&self.config.secret_key, &msg))
     }
 }

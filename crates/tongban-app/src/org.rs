@@ -1,8 +1,8 @@
 //! Browsing the organisation tree (public) and editing it (administrators, within their scope).
 
 use serde_json::json;
-use tongban_domain::{DivisionCode, Role, Uscc};
-use tongban_store::{DepartmentRow, DivisionRow, HallRow, NewEvent, StoreError};
+use tongban_domain::{AdminLevel, DivisionCode, Role, Uscc};
+use tongban_store::{DepartmentRow, DivisionRow, HallRow, NewEvent};
 
 use crate::error::{AppError, FieldError};
 use crate::principal::{OrgUnit, Principal};
@@ -58,6 +58,11 @@ impl App {
     /// The top of the tree: the divisions without a parent, usually the province.
     pub async fn top_divisions(&self) -> Result<Vec<DivisionRow>, AppError> {
         Ok(self.store.child_divisions(None).await?)
+    }
+
+    /// The counties and districts, for pickers.
+    pub async fn counties(&self) -> Result<Vec<DivisionRow>, AppError> {
+        Ok(self.store.divisions_at_level(i64::from(AdminLevel::County.code())).await?)
     }
 
     pub async fn division_page(&self, code: &str) -> Result<DivisionPage, AppError> {
@@ -156,7 +161,7 @@ impl App {
                         payload: json!({ "before": hall_json(&before), "after": hall_json(&row) }),
                     })
                     .await?;
-                    Ok::<_, StoreError>(())
+                    Ok::<_, AppError>(())
                 })
             })
             .await?;
@@ -213,7 +218,7 @@ impl App {
                         }),
                     })
                     .await?;
-                    Ok::<_, StoreError>(())
+                    Ok::<_, AppError>(())
                 })
             })
             .await

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use tongban_domain::{ResidentIdNumber, Uscc};
-use tongban_store::{AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewEvent, StoreError};
+use tongban_store::{AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewEvent};
 
 use crate::auth::hash_password;
 use crate::error::{AppError, FieldError};
@@ -78,7 +78,7 @@ impl App {
                         payload: json!({ "kind": "citizen", "login": account.login }),
                     })
                     .await?;
-                    Ok::<_, StoreError>(())
+                    Ok::<_, AppError>(())
                 })
             })
             .await
@@ -142,7 +142,7 @@ impl App {
                         payload: json!({ "kind": "enterprise", "uscc": profile.uscc }),
                     })
                     .await?;
-                    Ok::<_, StoreError>(())
+                    Ok::<_, AppError>(())
                 })
             })
             .await

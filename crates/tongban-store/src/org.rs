@@ -76,6 +76,12 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every division of one level (4 = county), by code.
+    pub async fn divisions_at_level(&self, level: i64) -> Result<Vec<DivisionRow>, StoreError> {
+        let sql = concat!("SELECT ", division_cols!(), " FROM divisions WHERE level = $1 ORDER BY code");
+        Ok(sqlx::query_as(sql).bind(level).fetch_all(&self.pool).await?)
+    }
+
     /// Counts divisions per level, for dashboards and checks.
     pub async fn count_divisions_by_level(&self) -> Result<Vec<(i64, i64)>, StoreError> {
         Ok(sqlx::query_as("SELECT level, COUNT(*) FROM divisions GROUP BY level ORDER BY level")

@@ -81,6 +81,8 @@ async fn the_division_tree_reads_back_level_by_level(db: &TestDb) {
     assert_eq!(township.level, 5);
     assert!(db.store.division("511999000000").await.unwrap().is_none());
     assert_eq!(db.store.count_divisions_by_level().await.unwrap(), vec![(3, 1), (4, 2), (5, 1)]);
+    let counties = db.store.divisions_at_level(4).await.unwrap();
+    assert_eq!(counties.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["511902000000", "511903000000"]);
 }
 contract!(the_division_tree_reads_back_level_by_level, super::the_division_tree_reads_back_level_by_level);
 

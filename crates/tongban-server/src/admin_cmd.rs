@@ -1,0 +1,105 @@
+//! Operator verbs that need no web server: `migrate`, `audit verify`, `version`, `validate`.
+
+use std::io::Read as _;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use tongban_app::{App, ValidateKind, beijing, validate_lines};
+use tongban_store::{Store, VerifyOutcome};
+
+use crate::context::open_store;
+use crate::settings::Settings;
+
+/// `migrate`: opening the store applies pending migrations.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings).await?;
+    store.close().await;
+    println!(
+        "数据库已是最新结构 / database is up to date: schema version {} ({})",
+        Store::schema_version(),
+        settings.database_url_masked()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `audit verify` prints, and whether the chain is intact.
+pub fn describe_outcome(outcome: &VerifyOutcome) -> (bool, String) {
+    match outcome {
+        VerifyOutcome::Intact { count, head_hash } => (
+            true,
+            format!("审计链完整 / audit chain intact: {count} 个事件 (events), 链头哈希 (head hash) {head_hash}"),
+        ),
+        VerifyOutcome::Broken(broken) => (
+            false,
+            format!(
+                "审计链已损坏 / audit chain BROKEN at seq {}: {broken} [{}]",
+                broken.seq,
+                broken.code()
+            ),
+        ),
+        VerifyOutcome::HeadMismatch { head_seq, last_seq } => (
+            false,
+            format!(
+                "审计链头不符 / chain head mismatch: 链头记录到事件 #{head_seq} (head says seq {head_seq}), \
+                 实际最后一个有效事件为 #{last_seq} (last stored event is seq {last_seq}) — 末尾事件可能被删除"
+            ),
+        ),
+    }
+}
+
+/// `audit verify`: exit 0 when intact, 1 when broken.
+pub async fn audit_verify(app: &App) -> anyhow::Result<ExitCode> {
+    let outcome = app.verify_audit_chain_as_operator().await.context("verifying the audit chain")?;
+    let (intact, text) = describe_outcome(&outcome);
+    println!("{text}");
+    Ok(if intact { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// `version`: the build, without needing a database or git.
+pub fn version() -> ExitCode {
+    println!("tongban {} (schema version {})", env!("CARGO_PKG_VERSION"), Store::schema_version());
+    ExitCode::SUCCESS
+}
+
+/// `validate --kind …`: one result line per input line; invalid values are part of the report,
+/// not a failure.
+pub fn validate(kind: ValidateKind) -> anyhow::Result<ExitCode> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).context("reading standard input")?;
+    let today = time::OffsetDateTime::now_utc().to_offset(beijing()).date();
+    let mut out = String::new();
+    for line in validate_lines(kind, input.lines(), today) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tongban_domain::{ChainBreak, ChainBreakKind};
+
+    #[test]
+    fn an_intact_chain_reports_count_and_head() {
+        let (ok, text) = describe_outcome(&VerifyOutcome::Intact { count: 3, head_hash: "ab".into() });
+        assert!(ok);
+        assert!(text.contains("3 个事件") && text.contains("ab"), "{text}");
+    }
+
+    #[test]
+    fn a_broken_chain_names_the_first_bad_event() {
+        let brk = ChainBreak { seq: 2, kind: ChainBreakKind::Edited };
+        let (ok, text) = describe_outcome(&VerifyOutcome::Broken(brk));
+        assert!(!ok);
+        assert!(text.contains("#2") && text.contains("seq 2"), "{text}");
+    }
+
+    #[test]
+    fn a_head_mismatch_prints_both_numbers() {
+        let (ok, text) = describe_outcome(&VerifyOutcome::HeadMismatch { head_seq: 9, last_seq: 7 });
+        assert!(!ok);
+        assert!(text.contains("seq 9") && text.contains("seq 7"), "{text}");
+    }
+}

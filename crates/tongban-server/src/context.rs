@@ -1,0 +1,137 @@
+//! Shared start-up steps of the verbs: logging, the secret key, and opening the store and app.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tongban_app::{App, AppConfig, SystemClock};
+use tongban_store::{Store, StoreOptions};
+use tracing_subscriber::EnvFilter;
+
+use crate::settings::{LogFormat, Settings, ensure_sqlite_parent};
+
+/// Length of a generated secret key, in bytes.
+const SECRET_KEY_BYTES: usize = 32;
+
+/// Starts logging to standard error (standard output is kept for command results).
+/// `RUST_LOG` chooses what is logged; the default is `info`.
+pub fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // A second initialisation (never expected) is not worth failing over.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Reads the hex-encoded secret key, creating a new random one (mode 0600) if the file does
+/// not exist yet. The key itself is never printed or logged.
+pub fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if !path.exists() {
+        create_secret(path)?;
+        tracing::info!(file = %path.display(), "generated a new secret key");
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the secret key file {}", path.display()))?;
+    let key = hex::decode(text.trim())
+        .with_context(|| format!("the secret key file {} must hold hex digits only", path.display()))?;
+    if key.len() < 16 {
+        anyhow::bail!(
+            "the secret key in {} is too short ({} bytes; at least 16 are needed)",
+            path.display(),
+            key.len()
+        );
+    }
+    Ok(key)
+}
+
+fn create_secret(path: &Path) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the directory of the secret key {}", parent.display()))?;
+    }
+    let key: [u8; SECRET_KEY_BYTES] = rand::random();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating the secret key file {}", path.display()))?;
+    file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("writing the secret key file {}", path.display()))?;
+    Ok(())
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Opens (creating and migrating if needed) the configured database.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    ensure_sqlite_parent(&settings.database_url)?;
+    let masked = settings.database_url_masked();
+    tracing::debug!(database = %masked, "opening the database");
+    Store::open(&StoreOptions::new(settings.database_url.clone()), now_ms())
+        .await
+        .with_context(|| format!("opening the database {masked}"))
+}
+
+/// Opens the store and builds the application on it.
+pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
+    let secret_key = load_or_create_secret(&settings.secret_key_file)?;
+    let store = open_store(settings).await?;
+    let config = AppConfig {
+        secret_key,
+        session_hours: settings.session_hours,
+        max_login_failures: settings.max_login_failures,
+        login_lock_minutes: settings.login_lock_minutes,
+    };
+    App::new(store, Arc::new(SystemClock), config).await.context("starting the application")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("tongban-ctx-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_missing_secret_key_is_generated_once_and_then_reused() {
+        let dir = temp_dir("secret");
+        let path = dir.join("nested").join("secret.key");
+        let first = load_or_create_secret(&path).unwrap();
+        assert_eq!(first.len(), SECRET_KEY_BYTES);
+        assert_eq!(load_or_create_secret(&path).unwrap(), first);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_secret_key_file_that_is_not_hex_is_refused() {
+        let dir = temp_dir("badsecret");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("secret.key");
+        std::fs::write(&path, "not hex at all").unwrap();
+        let err = load_or_create_secret(&path).unwrap_err();
+        assert!(err.to_string().contains("hex"), "{err}");
+        assert!(!format!("{err:#}").contains("not hex at all"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,229 @@
+//! The `tongban` binary: serve the platform, run the demo, operate the database and the audit
+//! chain, manage the working-day calendar, validate identifiers and benchmark event appends.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod admin_cmd;
+mod bench;
+mod bench_report;
+mod calendar_cmd;
+mod context;
+mod demo;
+mod serve;
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use tongban_app::ValidateKind;
+
+use crate::settings::Settings;
+
+/// 通办 Tongban — 政务服务平台 / government-services platform.
+#[derive(Debug, Parser)]
+#[command(name = "tongban", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the platform (pages, API, /healthz, /metrics) until Ctrl-C or SIGTERM.
+    Serve {
+        /// TOML settings file (see tongban.example.toml); TONGBAN_* variables override it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Address to listen on, overriding `listen` (e.g. 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Run the seeded demo city on a local SQLite file and print the demo logins.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Directory of the demo database and secret key.
+        #[arg(long, value_name = "DIR", default_value = "data/demo")]
+        data: PathBuf,
+    },
+    /// Create or upgrade the database schema and print its version.
+    Migrate {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Audit-log operations.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the version of this build and of its database schema.
+    Version,
+    /// The statutory working-day calendar (工作日历).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// Check identifiers read from standard input, one per line.
+    Validate {
+        /// What each line holds.
+        #[arg(long, value_enum)]
+        kind: KindArg,
+    },
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Re-compute the whole hash chain of events; exit 1 if it is broken.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// List every date of a year: working day or rest day, and why.
+    Show {
+        year: i32,
+        /// Print a JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Import (or replace) one year from a CalendarYear JSON file.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Durable event appends: bare SQLite commits vs. Store::write with 1 and N writers.
+    Events {
+        /// Concurrent writers in phase (c).
+        #[arg(long, default_value_t = 32)]
+        writers: usize,
+        /// Duration of each phase, in seconds.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Directory for the fresh database files (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Write the results as markdown to this file (e.g. BENCHMARKS.md).
+        #[arg(long, value_name = "PATH")]
+        write_md: Option<PathBuf>,
+        /// Keep the database files afterwards.
+        #[arg(long)]
+        keep: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// 公民身份号码 (GB 11643).
+    ResidentId,
+    /// 统一社会信用代码 (GB 32100).
+    Uscc,
+}
+
+impl From<KindArg> for ValidateKind {
+    fn from(kind: KindArg) -> ValidateKind {
+        match kind {
+            KindArg::ResidentId => ValidateKind::ResidentId,
+            KindArg::Uscc => ValidateKind::Uscc,
+        }
+    }
+}
+
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    // Verbs without I/O beyond stdin/stdout need neither settings nor a runtime.
+    match &cli.command {
+        Command::Version => return Ok(admin_cmd::version()),
+        Command::Validate { kind } => return admin_cmd::validate((*kind).into()),
+        _ => {}
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(run(cli.command))
+}
+
+/// Settings from `--config` and the environment, with logging started from them.
+fn settings(config: Option<&PathBuf>) -> anyhow::Result<Settings> {
+    let settings = Settings::load(config.map(PathBuf::as_path))?;
+    context::init_logging(settings.log_format);
+    Ok(settings)
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { config, listen } => {
+            let mut settings = settings(config.as_ref())?;
+            if let Some(listen) = listen {
+                settings.listen = listen;
+            }
+            serve::serve(&settings).await
+        }
+        Command::Demo { listen, data } => demo::demo(settings(None)?, &data, listen).await,
+        Command::Migrate { config } => admin_cmd::migrate(&settings(config.as_ref())?).await,
+        Command::Audit { command: AuditCommand::Verify { config } } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            admin_cmd::audit_verify(&app).await
+        }
+        Command::Calendar { command: CalendarCommand::Show { year, json, config } } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            calendar_cmd::show(&app, year, json)
+        }
+        Command::Calendar { command: CalendarCommand::Import { file, config } } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            calendar_cmd::import(&app, &file).await
+        }
+        Command::Bench { command: BenchCommand::Events { writers, seconds, dir, write_md, keep } } => {
+            context::init_logging(settings::LogFormat::Text);
+            let report = bench::run(&bench::BenchOptions { writers, seconds, dir, keep }).await?;
+            println!();
+            print!("{}", report.table());
+            if let Some(path) = write_md {
+                bench_report::write_markdown(&report, &path)?;
+                println!("results written to {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Version | Command::Validate { .. } => Ok(ExitCode::SUCCESS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn an_unknown_validate_kind_is_a_usage_error() {
+        let err = Cli::try_parse_from(["tongban", "validate", "--kind", "passport"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+    }
+
+    #[test]
+    fn bench_defaults_are_thirty_two_writers_for_five_seconds() {
+        let cli = Cli::try_parse_from(["tongban", "bench", "events"]).unwrap();
+        let Command::Bench { command: BenchCommand::Events { writers, seconds, write_md, .. } } = cli.command else {
+            panic!("parsed as {:?}", cli.command);
+        };
+        assert_eq!((writers, seconds, write_md), (32, 5.0, None));
+    }
+}

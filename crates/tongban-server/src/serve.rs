@@ -1,0 +1,59 @@
+//! `tongban serve`, and the one place that hands the application to the web layer.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tongban_app::App;
+
+use crate::context::open_app;
+use crate::settings::Settings;
+
+/// Binds the listening socket, with a message that says what to do when the port is taken.
+pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("无法监听 / cannot listen on {addr} (in use? try --listen 127.0.0.1:8081)"))
+}
+
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then closes the store.
+pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> anyhow::Result<()> {
+    let options = tongban_web::WebOptions {
+        cookie_secure: settings.cookie_secure,
+        trust_forwarded_for: settings.trust_forwarded_for,
+    };
+    let store = app.store().clone();
+    let served = tongban_web::serve(app, listener, options).await;
+    store.close().await;
+    served.context("serving HTTP")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `serve`: open the configured database and serve it.
+pub async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        database = %settings.database_url_masked(),
+        listen = %settings.listen,
+        cookie_secure = settings.cookie_secure,
+        "starting tongban"
+    );
+    let app = open_app(settings).await?;
+    let listener = bind(&settings.listen).await?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    tracing::info!(%addr, "listening on http://{addr}/");
+    run_web(app, listener, settings).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+// TEMP stand-in until tongban-web compiles.
+mod tongban_web {
+    pub struct WebOptions {
+        pub cookie_secure: bool,
+        pub trust_forwarded_for: bool,
+    }
+    pub async fn serve(_app: tongban_app::App, _l: tokio::net::TcpListener, _o: WebOptions) -> std::io::Result<()> {
+        Err(std::io::Error::other("web not built"))
+    }
+}

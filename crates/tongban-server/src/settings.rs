@@ -1,0 +1,196 @@
+//! Server settings: defaults, an optional TOML file and `TONGBAN_*` environment overrides.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Every setting of the server. See `tongban.example.toml` for what each one means.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Settings {
+    pub listen: String,
+    pub database_url: String,
+    pub secret_key_file: PathBuf,
+    pub cookie_secure: bool,
+    pub trust_forwarded_for: bool,
+    pub session_hours: i64,
+    pub max_login_failures: i64,
+    pub login_lock_minutes: i64,
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Reads the settings: built-in defaults, then `file` (if given), then `TONGBAN_*`
+    /// variables from the process environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        Settings::load_from(file, None)
+    }
+
+    /// Like [`Settings::load`], but with the environment given as a map (for tests).
+    pub fn load_from(file: Option<&Path>, env: Option<HashMap<String, String>>) -> anyhow::Result<Settings> {
+        let mut builder = Config::builder()
+            .set_default("listen", "127.0.0.1:8080")?
+            .set_default("database_url", "sqlite://data/tongban.db")?
+            .set_default("secret_key_file", "data/secret.key")?
+            .set_default("cookie_secure", false)?
+            .set_default("trust_forwarded_for", false)?
+            .set_default("session_hours", 12)?
+            .set_default("max_login_failures", 5)?
+            .set_default("login_lock_minutes", 15)?
+            .set_default("log_format", "text")?;
+        if let Some(path) = file {
+            if !path.is_file() {
+                anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
+            }
+            builder = builder.add_source(File::from(path).format(FileFormat::Toml).required(true));
+        }
+        builder = builder.add_source(Environment::with_prefix("TONGBAN").try_parsing(true).source(env));
+        let config = builder.build().context("reading the configuration")?;
+        let settings: Settings = config.try_deserialize().context("invalid configuration value")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if self.session_hours < 1 {
+            anyhow::bail!("session_hours must be at least 1 (got {})", self.session_hours);
+        }
+        if self.max_login_failures < 1 || self.login_lock_minutes < 1 {
+            anyhow::bail!("max_login_failures and login_lock_minutes must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The database URL with any password replaced by `***`, safe to print and log.
+    pub fn database_url_masked(&self) -> String {
+        mask_url(&self.database_url)
+    }
+}
+
+/// Replaces the password of a `scheme://user:password@host/...` URL (and a `password=`
+/// query parameter) with `***`.
+pub fn mask_url(url: &str) -> String {
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            // The authority ends at the first '/', '?' or '#'; credentials end at its last '@'.
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => {
+                    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+                    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_string() };
+                    format!("{scheme}://{masked}@{host}{tail}")
+                }
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    if let Some((base, query)) = out.split_once('?') {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out = format!("{base}?{}", params.join("&"));
+    }
+    out
+}
+
+/// For a SQLite URL, the database file it names (`None` for PostgreSQL or in-memory).
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+/// Creates the directory that will hold a SQLite database file.
+pub fn ensure_sqlite_parent(url: &str) -> anyhow::Result<()> {
+    if let Some(parent) = sqlite_path(url).as_deref().and_then(Path::parent)
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the database directory {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Option<HashMap<String, String>> {
+        Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_configured() {
+        let s = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://data/tongban.db");
+        assert_eq!(s.secret_key_file, PathBuf::from("data/secret.key"));
+        assert!(!s.cookie_secure);
+        assert_eq!(s.session_hours, 12);
+        assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        let dir = std::env::temp_dir().join(format!("tongban-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nsession_hours = 8\nlog_format = \"json\"\n").unwrap();
+        let s = Settings::load_from(
+            Some(&file),
+            env(&[("TONGBAN_LISTEN", "127.0.0.1:7000"), ("TONGBAN_COOKIE_SECURE", "true")]),
+        )
+        .unwrap();
+        assert_eq!(s.listen, "127.0.0.1:7000");
+        assert_eq!(s.session_hours, 8);
+        assert_eq!(s.log_format, LogFormat::Json);
+        assert!(s.cookie_secure);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let err = Settings::load_from(Some(Path::new("/nonexistent/tongban.toml")), env(&[])).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/tongban.toml"));
+    }
+
+    #[test]
+    fn an_unknown_log_format_is_refused() {
+        assert!(Settings::load_from(None, env(&[("TONGBAN_LOG_FORMAT", "xml")])).is_err());
+    }
+
+    #[test]
+    fn passwords_in_database_urls_are_masked() {
+        assert_eq!(mask_url("postgres://tb:s3cr%40t@db.local:5432/tongban"), "postgres://tb:***@db.local:5432/tongban");
+        assert_eq!(mask_url("postgres://db.local/tongban?user=x&password=p"), "postgres://db.local/tongban?user=x&password=***");
+        assert_eq!(mask_url("postgres://tb@db.local/tongban"), "postgres://tb@db.local/tongban");
+        assert_eq!(mask_url("sqlite://data/tongban.db"), "sqlite://data/tongban.db");
+    }
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(sqlite_path("sqlite://data/tongban.db?mode=rwc"), Some(PathBuf::from("data/tongban.db")));
+        assert_eq!(sqlite_path("sqlite:///var/lib/tb.db"), Some(PathBuf::from("/var/lib/tb.db")));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x/y"), None);
+    }
+}

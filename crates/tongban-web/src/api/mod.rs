@@ -1,0 +1,113 @@
+//! The JSON API under `/api/v1`: bearer-token authentication, one module per resource, and
+//! the OpenAPI 3.1 document. Every route but `POST /auth/login` needs a signed-in caller;
+//! [`ROUTES`] lists each route with who may call it, and a test holds the document, the router
+//! and this table to each other.
+
+mod audit;
+mod auth;
+mod calendar;
+mod caller;
+mod dto;
+mod org;
+mod validate;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::state::AppState;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Nobody needs to be signed in (only the login itself).
+    Public,
+    /// Any signed-in caller.
+    SignedIn,
+    /// Staff only; other callers get 403.
+    Staff,
+    /// Staff of certain roles, within the scope of their unit; others get 403.
+    Scoped,
+}
+
+/// (method, path as in the OpenAPI document, access).
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    ("post", "/api/v1/auth/login", Access::Public),
+    ("post", "/api/v1/auth/logout", Access::SignedIn),
+    ("get", "/api/v1/me", Access::SignedIn),
+    ("get", "/api/v1/divisions", Access::SignedIn),
+    ("get", "/api/v1/divisions/{code}", Access::SignedIn),
+    ("get", "/api/v1/halls", Access::SignedIn),
+    ("get", "/api/v1/halls/{id}", Access::SignedIn),
+    ("put", "/api/v1/halls/{id}", Access::Scoped),
+    ("get", "/api/v1/departments/{id}", Access::SignedIn),
+    ("put", "/api/v1/departments/{id}", Access::Scoped),
+    ("get", "/api/v1/calendar/{year}", Access::SignedIn),
+    ("put", "/api/v1/calendar/{year}", Access::Scoped),
+    ("post", "/api/v1/calendar/due-date", Access::SignedIn),
+    ("post", "/api/v1/validate", Access::SignedIn),
+    ("get", "/api/v1/citizens/{id}", Access::Staff),
+    ("get", "/api/v1/events", Access::Scoped),
+    ("post", "/api/v1/audit/verify", Access::Scoped),
+];
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/divisions", get(org::top_divisions))
+        .route("/divisions/{code}", get(org::division))
+        .route("/halls", get(org::find_halls))
+        .route("/halls/{id}", get(org::hall).put(org::edit_hall))
+        .route("/departments/{id}", get(org::department).put(org::edit_department))
+        .route("/calendar/{year}", get(calendar::year).put(calendar::import_year))
+        .route("/calendar/due-date", post(calendar::due_date))
+        .route("/validate", post(validate::validate))
+        .route("/citizens/{id}", get(audit::citizen_record))
+        .route("/events", get(audit::events))
+        .route("/audit/verify", post(audit::verify))
+        .fallback(crate::pages::not_found)
+        .route_layer(axum::middleware::from_fn(crate::context::tag_route))
+        .layer(axum::middleware::from_fn_with_state(state, caller::attach_caller))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tongban API", description = "通办 · 一体化政务服务平台 JSON API。除登录外，所有接口需在 Authorization 头携带 Bearer 令牌。错误统一为 {\"error\": {code, message, fields, request_id}}。"),
+    paths(
+        auth::login, auth::logout, auth::me,
+        org::top_divisions, org::division, org::find_halls, org::hall, org::edit_hall,
+        org::department, org::edit_department,
+        calendar::year, calendar::import_year, calendar::due_date,
+        validate::validate,
+        audit::citizen_record, audit::events, audit::verify,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "auth", description = "登录与会话"),
+        (name = "org", description = "行政区划、部门与服务大厅"),
+        (name = "calendar", description = "工作日历与办理时限"),
+        (name = "audit", description = "审计日志与个人信息查阅"),
+        (name = "tools", description = "校验工具"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

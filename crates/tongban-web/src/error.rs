@@ -1,0 +1,83 @@
+//! One error type for handlers. It turns into a pending error that the request-context layer
+//! finishes: JSON with a stable code, a Chinese message and the request id under `/api`, an
+//! HTML page elsewhere. Internal errors are logged in full and shown as an opaque message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tongban_app::{AppError, FieldError};
+
+#[derive(Debug)]
+pub enum WebError {
+    App(AppError),
+    /// No such page or route.
+    NotFound,
+    /// Malformed request (bad JSON, bad query).
+    BadRequest(String),
+    /// The form's CSRF token is missing or stale.
+    Csrf,
+}
+
+impl From<AppError> for WebError {
+    fn from(err: AppError) -> WebError {
+        WebError::App(err)
+    }
+}
+
+/// What the request-context layer renders; carried as a response extension.
+#[derive(Debug, Clone)]
+pub struct PendingError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl WebError {
+    pub fn pending(&self) -> PendingError {
+        let (status, code, message, fields) = match self {
+            WebError::App(err) => {
+                let status = match err {
+                    AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                    AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+                    AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+                    AppError::Forbidden => StatusCode::FORBIDDEN,
+                    AppError::NotFound(_) => StatusCode::NOT_FOUND,
+                    AppError::Conflict(_) => StatusCode::CONFLICT,
+                    AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                let fields = match err {
+                    AppError::Invalid { fields, .. } => fields.clone(),
+                    _ => Vec::new(),
+                };
+                let message = match err {
+                    AppError::Internal(_) => "系统繁忙，请稍后再试；如需帮助，请提供下方的请求编号".to_string(),
+                    other => other.to_string(),
+                };
+                (status, err.code(), message, fields)
+            }
+            WebError::NotFound => {
+                (StatusCode::NOT_FOUND, "not_found", "您访问的页面不存在".to_string(), Vec::new())
+            }
+            WebError::BadRequest(msg) => (StatusCode::BAD_REQUEST, "bad_request", msg.clone(), Vec::new()),
+            WebError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "页面已过期或来源不明，请刷新页面后重新提交".to_string(),
+                Vec::new(),
+            ),
+        };
+        PendingError { status, code, message, fields }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::App(AppError::Internal(cause)) = &self {
+            tracing::error!(cause = %cause, "internal error");
+        }
+        let pending = self.pending();
+        let mut response = pending.status.into_response();
+        response.extensions_mut().insert(pending);
+        response
+    }
+}

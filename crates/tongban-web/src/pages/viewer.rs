@@ -1,0 +1,133 @@
+//! The viewer of a page: their session (from the `tb_session` cookie), their CSRF token, the
+//! 长者版 switch and their address. Attached to every page request by [`attach_viewer`], which
+//! also refuses any POST whose form lacks the right CSRF token, so no form can forget it.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use tongban_app::{Principal, SessionInfo};
+use tongban_domain::crypto::constant_time_eq;
+
+use super::chrome::Chrome;
+use crate::error::WebError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "tb_session";
+pub const ANON_COOKIE: &str = "tb_anon";
+pub const MODE_COOKIE: &str = "tb_mode";
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub session: Option<SessionInfo>,
+    pub token: Option<String>,
+    pub csrf: String,
+    pub elder: bool,
+    pub path: String,
+    pub client: String,
+}
+
+impl Viewer {
+    pub fn chrome(&self) -> Chrome {
+        Chrome::for_principal(self.principal(), self.csrf.clone(), self.elder, self.path.clone())
+    }
+
+    pub fn principal(&self) -> Option<&Principal> {
+        self.session.as_ref().map(|s| &s.principal)
+    }
+
+    /// The signed-in principal, or a redirect to the login page that comes back here.
+    pub fn require_login(&self) -> Result<&Principal, Response> {
+        self.principal().ok_or_else(|| {
+            let next = urlencode(&self.path);
+            axum::response::Redirect::to(&format!("/login?next={next}")).into_response()
+        })
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("x", text)])
+        .map(|s| s.trim_start_matches("x=").to_string())
+        .unwrap_or_default()
+}
+
+pub async fn attach_viewer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let jar = CookieJar::from_headers(&parts.headers);
+    let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
+    let session = match &token {
+        Some(token) => match state.app.session(token).await {
+            Ok(session) => session,
+            Err(err) => return WebError::from(err).into_response(),
+        },
+        None => None,
+    };
+    let (anon_id, new_anon) = match jar.get(ANON_COOKIE) {
+        Some(cookie) if cookie.value().len() == 32 => (cookie.value().to_string(), false),
+        _ => (uuid::Uuid::new_v4().simple().to_string(), true),
+    };
+    let csrf = match &session {
+        Some(s) => s.csrf_token.clone(),
+        None => state.app.anonymous_csrf(&anon_id),
+    };
+    let body = if parts.method == Method::POST {
+        let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(_) => return WebError::BadRequest("提交的内容过大".into()).into_response(),
+        };
+        let sent: Option<String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+        let valid = sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), csrf.as_bytes()));
+        if !valid {
+            return WebError::Csrf.into_response();
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+    let viewer = Viewer {
+        session,
+        token,
+        csrf,
+        elder: jar.get(MODE_COOKIE).is_some_and(|c| c.value() == "elder"),
+        path: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+        client: client_address(&parts.headers, parts.extensions.get(), state.options.trust_forwarded_for),
+    };
+    parts.extensions.insert(viewer);
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if new_anon {
+        let cookie = Cookie::build((ANON_COOKIE, anon_id))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(state.options.cookie_secure)
+            .build();
+        if let Ok(value) = cookie.to_string().parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+pub fn client_address(
+    headers: &HeaderMap,
+    connect: Option<&ConnectInfo<SocketAddr>>,
+    trust_forwarded_for: bool,
+) -> String {
+    if trust_forwarded_for {
+        if let Some(first) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return first.trim().to_string();
+        }
+    }
+    connect.map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,14 @@
+//! Shared state of every handler.
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::WebOptions;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: tongban_app::App,
+    pub options: Arc<WebOptions>,
+    pub metrics: PrometheusHandle,
+}
