@@ -10,6 +10,7 @@
 
 mod audit;
 mod auth;
+mod browse;
 mod calendar;
 mod clock;
 mod error;
@@ -22,7 +23,8 @@ mod validate;
 use std::sync::{Arc, RwLock};
 
 pub use audit::{CitizenRecord, EventView};
-pub use auth::{LoginOutcome, LoginRequest, SessionInfo};
+pub use browse::AdminOverview;
+pub use auth::{LoginOutcome, LoginRequest, SessionInfo, hash_password};
 pub use calendar::{DueDateAnswer, DueDateRequest, PauseRequest};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{AppError, FieldError};

@@ -41,6 +41,8 @@ pub struct Machine {
     pub kernel: String,
     /// File system type of the benchmark directory (fsync cost depends on it).
     pub filesystem: String,
+    /// `/proc/loadavg` when the run started: other work on the machine skews the figures.
+    pub load_before: String,
 }
 
 impl Machine {
@@ -58,7 +60,10 @@ impl Machine {
         let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
             .map(|s| format!("Linux {}", s.trim()))
             .unwrap_or_else(|_| std::env::consts::OS.to_string());
-        Machine { cpus, cpu_model, kernel, filesystem: filesystem_of(dir) }
+        let load_before = std::fs::read_to_string("/proc/loadavg")
+            .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|_| "unknown".into());
+        Machine { cpus, cpu_model, kernel, filesystem: filesystem_of(dir), load_before }
     }
 }
 
@@ -176,6 +181,7 @@ impl BenchReport {
         let _ = writeln!(out, "- CPU model: {}", m.cpu_model);
         let _ = writeln!(out, "- kernel: {}", m.kernel);
         let _ = writeln!(out, "- file system of the database files: {}", m.filesystem);
+        let _ = writeln!(out, "- load average (1, 5, 15 min) at the start: {}", m.load_before);
         let _ = writeln!(out, "- build: release (`cargo run --release -p tongban-server -- bench events`)\n");
         let _ = writeln!(out, "### Method\n");
         out.push_str(METHOD);
@@ -225,7 +231,8 @@ mod tests {
             writers: 32,
             phases: [phase("(a) bare", 200, None), phase("(b) one", 180, Some(1.0)), phase("(c) many", concurrent_ops, Some(30.0))],
             verified_events: i64::try_from(concurrent_ops).unwrap(),
-            machine: Machine { cpus: 2, cpu_model: "Test CPU".into(), kernel: "Linux".into(), filesystem: "ext4".into() },
+            machine: Machine { cpus: 2, cpu_model: "Test CPU".into(), kernel: "Linux".into(), filesystem: "ext4".into(),
+                load_before: "0.10 0.20 0.30".into() },
             date: "2026-01-01".into(),
         }
     }

@@ -1,0 +1,9 @@
+//! HTTP tests: the whole app spawned on port 0 over a fresh SQLite file (or PostgreSQL schema
+//! when `TONGBAN_TEST_PG_URL` is set for the PostgreSQL-only tests), driven by a real client.
+//! All HTTP tests live in this one binary.
+
+mod api_access;
+mod api_flows;
+mod logs;
+mod pages;
+mod support;
