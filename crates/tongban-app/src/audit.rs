@@ -5,9 +5,9 @@ use serde_json::json;
 use tongban_domain::{ResidentIdNumber, Role, mask_phone};
 use tongban_store::{EventRow, NewEvent, StoreError, VerifyOutcome};
 
+use crate::App;
 use crate::error::AppError;
 use crate::principal::Principal;
-use crate::App;
 
 /// One event as shown to supervisors.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -33,8 +33,13 @@ pub struct CitizenRecord {
 }
 
 const AUDITORS: [Role; 2] = [Role::SystemAdmin, Role::BureauSupervisor];
-const RECORD_READERS: [Role; 5] =
-    [Role::SystemAdmin, Role::WindowClerk, Role::Reviewer, Role::Approver, Role::Runner];
+const RECORD_READERS: [Role; 5] = [
+    Role::SystemAdmin,
+    Role::WindowClerk,
+    Role::Reviewer,
+    Role::Approver,
+    Role::Runner,
+];
 
 impl App {
     /// Re-computes the whole chain (system administrators and supervisors).
@@ -49,17 +54,33 @@ impl App {
     }
 
     /// Events after a cursor (system administrators and supervisors).
-    pub async fn events_after(&self, who: &Principal, after: i64, limit: i64) -> Result<Vec<EventView>, AppError> {
+    pub async fn events_after(
+        &self,
+        who: &Principal,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<EventView>, AppError> {
         who.require_role(&AUDITORS)?;
-        let rows = self.store.events_after(after.max(0), limit.clamp(1, 1_000)).await?;
+        let rows = self
+            .store
+            .events_after(after.max(0), limit.clamp(1, 1_000))
+            .await?;
         Ok(rows.into_iter().map(event_view).collect())
     }
 
     /// A member of staff opens a citizen's personal record. The read is an event, written
     /// before the record is returned.
-    pub async fn view_citizen_record(&self, who: &Principal, account_id: &str) -> Result<CitizenRecord, AppError> {
+    pub async fn view_citizen_record(
+        &self,
+        who: &Principal,
+        account_id: &str,
+    ) -> Result<CitizenRecord, AppError> {
         who.require_role(&RECORD_READERS)?;
-        let profile = self.store.citizen_profile(account_id).await?.ok_or(AppError::NotFound("该群众"))?;
+        let profile = self
+            .store
+            .citizen_profile(account_id)
+            .await?
+            .ok_or(AppError::NotFound("该群众"))?;
         let at_ms = self.now_ms();
         let actor = who.account_id().to_string();
         let subject = profile.account_id.clone();
@@ -90,8 +111,14 @@ impl App {
 
     /// The signed-in citizen's own record, masked for display (no audit: it is their own).
     pub async fn my_citizen_profile(&self, who: &Principal) -> Result<CitizenRecord, AppError> {
-        let Principal::Citizen { account_id, .. } = who else { return Err(AppError::Forbidden) };
-        let profile = self.store.citizen_profile(account_id).await?.ok_or(AppError::NotFound("该群众"))?;
+        let Principal::Citizen { account_id, .. } = who else {
+            return Err(AppError::Forbidden);
+        };
+        let profile = self
+            .store
+            .citizen_profile(account_id)
+            .await?
+            .ok_or(AppError::NotFound("该群众"))?;
         let masked_id = ResidentIdNumber::parse(&profile.id_number, self.today())
             .map(|id| id.masked())
             .unwrap_or_else(|_| "******************".into());
@@ -106,7 +133,8 @@ impl App {
 }
 
 fn event_view(row: EventRow) -> EventView {
-    let payload = serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::String(row.payload));
+    let payload =
+        serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::String(row.payload));
     EventView {
         seq: row.seq,
         at_ms: row.at_ms,

@@ -7,9 +7,9 @@ use serde_json::json;
 use tongban_domain::{DivisionCode, Role, crypto::to_hex, hmac_sm3, sm3};
 use tongban_store::{AccountRow, NewEvent, SessionRow, StoreError, ThrottleRow};
 
+use crate::App;
 use crate::error::AppError;
 use crate::principal::{OrgUnit, Principal};
-use crate::App;
 
 /// What a login form or API call sends.
 #[derive(Debug, Clone)]
@@ -49,13 +49,16 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
 /// Hash verified against when the login does not exist, so both paths take the same time.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dlmRTFgS2L0sf0EhfAdQqT8QTd5wVSQ7NHK2bTpRJpA";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dlmRTFgS2L0sf0EhfAdQqT8QTd5wVSQ7NHK2bTpRJpA";
 
 fn token_hash(token: &str) -> String {
     to_hex(&sm3(token.as_bytes()))
@@ -71,14 +74,20 @@ impl App {
     pub async fn login(&self, req: LoginRequest) -> Result<LoginOutcome, AppError> {
         let now_ms = self.now_ms();
         let login = req.login.trim().to_string();
-        let keys = [format!("login:{}", login.to_uppercase()), format!("client:{}", req.client)];
-        let limits = [self.config.max_login_failures, self.config.max_login_failures * 4];
+        let keys = [
+            format!("login:{}", login.to_uppercase()),
+            format!("client:{}", req.client),
+        ];
+        let limits = [
+            self.config.max_login_failures,
+            self.config.max_login_failures * 4,
+        ];
         for key in &keys {
-            if let Some(row) = self.store.throttle(key).await? {
-                if row.locked_until_ms > now_ms {
-                    let minutes = (row.locked_until_ms - now_ms + 59_999) / 60_000;
-                    return Err(AppError::TooManyAttempts { minutes });
-                }
+            if let Some(row) = self.store.throttle(key).await?
+                && row.locked_until_ms > now_ms
+            {
+                let minutes = (row.locked_until_ms - now_ms + 59_999) / 60_000;
+                return Err(AppError::TooManyAttempts { minutes });
             }
         }
         let account = self.find_login_account(&login).await?;
@@ -90,7 +99,8 @@ impl App {
             }
         };
         let Some(account) = account.filter(|_| verified) else {
-            self.record_login_failure(keys, limits, &login, now_ms).await?;
+            self.record_login_failure(keys, limits, &login, now_ms)
+                .await?;
             return Err(AppError::BadCredentials);
         };
         let principal = self.principal_for(&account).await?;
@@ -125,7 +135,12 @@ impl App {
                 })
             })
             .await?;
-        Ok(LoginOutcome { token, csrf_token, principal, expires_at_ms })
+        Ok(LoginOutcome {
+            token,
+            csrf_token,
+            principal,
+            expires_at_ms,
+        })
     }
 
     async fn find_login_account(&self, login: &str) -> Result<Option<AccountRow>, AppError> {
@@ -199,7 +214,9 @@ impl App {
     /// Ends a session. Logging out twice is not an error.
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
         let hash = token_hash(token);
-        let Some(session) = self.store.session(&hash).await? else { return Ok(()) };
+        let Some(session) = self.store.session(&hash).await? else {
+            return Ok(());
+        };
         let now_ms = self.now_ms();
         self.store
             .write(move |ctx| {
@@ -228,14 +245,32 @@ impl App {
         let login = account.login.clone();
         let name = account.display_name.clone();
         match account.kind.as_str() {
-            "citizen" => Ok(Principal::Citizen { account_id, login, name }),
-            "enterprise" => Ok(Principal::Enterprise { account_id, login, name }),
+            "citizen" => Ok(Principal::Citizen {
+                account_id,
+                login,
+                name,
+            }),
+            "enterprise" => Ok(Principal::Enterprise {
+                account_id,
+                login,
+                name,
+            }),
             "staff" => {
-                let role = account.role.as_deref().and_then(Role::parse).ok_or_else(|| {
-                    AppError::Internal(format!("staff account {account_id} has no valid role"))
-                })?;
+                let role = account
+                    .role
+                    .as_deref()
+                    .and_then(Role::parse)
+                    .ok_or_else(|| {
+                        AppError::Internal(format!("staff account {account_id} has no valid role"))
+                    })?;
                 let unit = self.resolve_unit(account).await?;
-                Ok(Principal::Staff { account_id, login, name, role, unit })
+                Ok(Principal::Staff {
+                    account_id,
+                    login,
+                    name,
+                    role,
+                    unit,
+                })
             }
             other => Err(AppError::Internal(format!("unknown account kind {other}"))),
         }
@@ -243,17 +278,26 @@ impl App {
 
     async fn resolve_unit(&self, account: &AccountRow) -> Result<OrgUnit, AppError> {
         let unit_id = account.unit_id.clone().unwrap_or_default();
-        let broken = || AppError::Internal(format!("staff account {} has a broken unit", account.id));
+        let broken =
+            || AppError::Internal(format!("staff account {} has a broken unit", account.id));
         let division_of = |code: &str| DivisionCode::parse(code).map_err(|_| broken());
         match account.unit_kind.as_deref() {
-            Some("division") => Ok(OrgUnit::Division { code: division_of(&unit_id)? }),
+            Some("division") => Ok(OrgUnit::Division {
+                code: division_of(&unit_id)?,
+            }),
             Some("department") => {
                 let dept = self.store.department(&unit_id).await?.ok_or_else(broken)?;
-                Ok(OrgUnit::Department { division: division_of(&dept.division_code)?, id: unit_id })
+                Ok(OrgUnit::Department {
+                    division: division_of(&dept.division_code)?,
+                    id: unit_id,
+                })
             }
             Some("hall") => {
                 let hall = self.store.hall(&unit_id).await?.ok_or_else(broken)?;
-                Ok(OrgUnit::Hall { division: division_of(&hall.division_code)?, id: unit_id })
+                Ok(OrgUnit::Hall {
+                    division: division_of(&hall.division_code)?,
+                    id: unit_id,
+                })
             }
             _ => Err(broken()),
         }
@@ -287,11 +331,31 @@ fn next_throttle(
     window_ms: i64,
 ) -> ThrottleRow {
     let (failures, window_start_ms) = match previous {
-        Some(row) if now_ms - row.window_start_ms < window_ms => (row.failures + 1, row.window_start_ms),
+        Some(row) if now_ms - row.window_start_ms < window_ms => {
+            (row.failures + 1, row.window_start_ms)
+        }
         _ => (1, now_ms),
     };
-    let locked_until_ms = if failures >= limit { now_ms + window_ms } else { 0 };
-    ThrottleRow { throttle_key: key.to_string(), failures, window_start_ms, locked_until_ms }
+    let locked_until_ms = if failures >= limit {
+        now_ms + window_ms
+    } else {
+        0
+    };
+    ThrottleRow {
+        throttle_key: key.to_string(),
+        failures,
+        window_start_ms,
+        locked_until_ms,
+    }
+}
+
+impl App {
+    /// The CSRF token of a visitor who is not logged in, bound to their anonymous cookie.
+    pub fn anonymous_csrf(&self, anonymous_id: &str) -> String {
+        let mut msg = b"csrf:".to_vec();
+        msg.extend_from_slice(anonymous_id.as_bytes());
+        to_hex(&hmac_sm3(&self.config.secret_key, &msg))
+    }
 }
 
 #[cfg(test)]
@@ -313,9 +377,17 @@ mod tests {
 
     #[test]
     fn a_failure_after_the_window_starts_counting_again() {
-        let old = ThrottleRow { throttle_key: "k".into(), failures: 4, window_start_ms: 0, locked_until_ms: 0 };
+        let old = ThrottleRow {
+            throttle_key: "k".into(),
+            failures: 4,
+            window_start_ms: 0,
+            locked_until_ms: 0,
+        };
         let next = next_throttle(Some(old), "k", 5, 900_000, 900_000);
-        assert_eq!((next.failures, next.window_start_ms, next.locked_until_ms), (1, 900_000, 0));
+        assert_eq!(
+            (next.failures, next.window_start_ms, next.locked_until_ms),
+            (1, 900_000, 0)
+        );
     }
 
     #[test]
@@ -330,14 +402,5 @@ mod tests {
         assert!(verify_password("Tongban@2026", &phc));
         assert!(!verify_password("tongban@2026", &phc));
         assert!(!verify_password("x", "not a phc string"));
-    }
-}
-
-impl App {
-    /// The CSRF token of a visitor who is not logged in, bound to their anonymous cookie.
-    pub fn anonymous_csrf(&self, anonymous_id: &str) -> String {
-        let mut msg = b"csrf:".to_vec();
-        msg.extend_from_slice(anonymous_id.as_bytes());
-        to_hex(&hmac_sm3(&self.config.secret_key, &msg))
     }
 }

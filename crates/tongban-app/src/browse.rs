@@ -27,7 +27,10 @@ impl App {
     pub async fn division(&self, code: &str) -> Result<DivisionRow, AppError> {
         let parsed = DivisionCode::parse(code)
             .map_err(|e| AppError::field("code", "division_code", e.to_string()))?;
-        self.store.division(parsed.as_str()).await?.ok_or(AppError::NotFound("该行政区划"))
+        self.store
+            .division(parsed.as_str())
+            .await?
+            .ok_or(AppError::NotFound("该行政区划"))
     }
 
     /// The divisions directly under one division, by code.
@@ -42,7 +45,9 @@ impl App {
         let mut path = vec![self.division(code).await?];
         let mut next = path.first().and_then(|d| d.parent_code.clone());
         while let Some(code) = next {
-            let Some(row) = self.store.division(&code).await? else { break };
+            let Some(row) = self.store.division(&code).await? else {
+                break;
+            };
             next = row.parent_code.clone();
             path.push(row);
         }

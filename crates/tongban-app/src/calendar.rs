@@ -6,13 +6,14 @@ use std::sync::Arc;
 use serde_json::json;
 use time::Date;
 use tongban_domain::{
-    AdminLevel, CalendarYear, DayInfo, DeadlineClock, DueDate, Pause, Role, WorkCalendar, WorkingDays,
+    AdminLevel, CalendarYear, DayInfo, DeadlineClock, DueDate, Pause, Role, WorkCalendar,
+    WorkingDays,
 };
 use tongban_store::{CalendarYearRow, NewEvent, StoreError};
 
+use crate::App;
 use crate::error::AppError;
 use crate::principal::Principal;
-use crate::App;
 
 /// A due-date question: accepted on a date, with a limit in working days, maybe paused.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -86,11 +87,12 @@ impl App {
         }
         let mut calendar = WorkCalendar::empty();
         for row in rows {
-            let year = CalendarYear::from_json(&row.body_json)
-                .map_err(|e| AppError::Internal(format!("stored calendar {} is invalid: {e}", row.year)))?;
-            calendar
-                .insert_year(year)
-                .map_err(|e| AppError::Internal(format!("stored calendar {} is invalid: {e}", row.year)))?;
+            let year = CalendarYear::from_json(&row.body_json).map_err(|e| {
+                AppError::Internal(format!("stored calendar {} is invalid: {e}", row.year))
+            })?;
+            calendar.insert_year(year).map_err(|e| {
+                AppError::Internal(format!("stored calendar {} is invalid: {e}", row.year))
+            })?;
         }
         self.set_calendar(calendar);
         Ok(())
@@ -110,20 +112,30 @@ impl App {
 
     /// Imports (or replaces) one year from its JSON document. City-level system administrators
     /// only, since every deadline in the city depends on it.
-    pub async fn import_calendar_year(&self, who: &Principal, json_text: &str) -> Result<CalendarYear, AppError> {
+    pub async fn import_calendar_year(
+        &self,
+        who: &Principal,
+        json_text: &str,
+    ) -> Result<CalendarYear, AppError> {
         let unit = who.require_role(&[Role::SystemAdmin])?;
         if unit.division().level() > AdminLevel::City {
             return Err(AppError::Forbidden);
         }
-        self.import_calendar_year_as(who.account_id(), json_text).await
+        self.import_calendar_year_as(who.account_id(), json_text)
+            .await
     }
 
     /// The import itself, also used by the CLI (which runs as the operator of the machine).
-    pub async fn import_calendar_year_as(&self, actor: &str, json_text: &str) -> Result<CalendarYear, AppError> {
+    pub async fn import_calendar_year_as(
+        &self,
+        actor: &str,
+        json_text: &str,
+    ) -> Result<CalendarYear, AppError> {
         let year = CalendarYear::from_json(json_text)
             .map_err(|e| AppError::field("calendar", e.code(), e.to_string()))?;
         let mut next = (*self.calendar()).clone();
-        next.insert_year(year.clone()).map_err(|e| AppError::field("calendar", e.code(), e.to_string()))?;
+        next.insert_year(year.clone())
+            .map_err(|e| AppError::field("calendar", e.code(), e.to_string()))?;
         let at_ms = self.now_ms();
         let row = year_row(&year, at_ms);
         let actor = actor.to_string();
@@ -157,7 +169,11 @@ impl App {
         for p in &req.pauses {
             pauses.push(Pause {
                 from: parse_date("pauses.from", &p.from)?,
-                until: p.until.as_deref().map(|d| parse_date("pauses.until", d)).transpose()?,
+                until: p
+                    .until
+                    .as_deref()
+                    .map(|d| parse_date("pauses.until", d))
+                    .transpose()?,
                 reason: p.reason.clone(),
             });
         }
@@ -175,7 +191,12 @@ impl App {
                 remaining_working_days: None,
                 steps,
             }),
-            DueDate::Paused { since, used, remaining, steps } => Ok(DueDateAnswer {
+            DueDate::Paused {
+                since,
+                used,
+                remaining,
+                steps,
+            } => Ok(DueDateAnswer {
                 due_on: None,
                 paused_since: Some(since.to_string()),
                 used_working_days: Some(used.get()),
@@ -197,8 +218,16 @@ fn year_row(year: &CalendarYear, at_ms: i64) -> CalendarYearRow {
 
 pub(crate) fn parse_date(field: &'static str, text: &str) -> Result<Date, AppError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text.trim(), format)
-        .map_err(|_| AppError::field(field, "date", format!("日期“{}”格式不正确，请按 2025-09-26 的格式填写", text.trim())))
+    Date::parse(text.trim(), format).map_err(|_| {
+        AppError::field(
+            field,
+            "date",
+            format!(
+                "日期“{}”格式不正确，请按 2025-09-26 的格式填写",
+                text.trim()
+            ),
+        )
+    })
 }
 
 fn calendar_error(e: tongban_domain::CalendarError) -> AppError {

@@ -14,6 +14,7 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // The one sanctioned reading of the system clock.
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
@@ -27,7 +28,9 @@ pub struct FakeClock {
 
 impl FakeClock {
     pub fn at(now: OffsetDateTime) -> FakeClock {
-        FakeClock { now: Mutex::new(now) }
+        FakeClock {
+            now: Mutex::new(now),
+        }
     }
 
     pub fn advance(&self, by: Duration) {

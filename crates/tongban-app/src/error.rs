@@ -14,7 +14,10 @@ pub struct FieldError {
 pub enum AppError {
     /// The input is wrong; `fields` says where and how to fix it.
     #[error("{message}")]
-    Invalid { message: String, fields: Vec<FieldError> },
+    Invalid {
+        message: String,
+        fields: Vec<FieldError>,
+    },
     #[error("请先登录")]
     Unauthenticated,
     #[error("用户名或密码错误")]
@@ -50,7 +53,14 @@ impl AppError {
     /// One invalid field.
     pub fn field(field: &'static str, code: &'static str, message: impl Into<String>) -> AppError {
         let message = message.into();
-        AppError::Invalid { message: message.clone(), fields: vec![FieldError { field, code, message }] }
+        AppError::Invalid {
+            message: message.clone(),
+            fields: vec![FieldError {
+                field,
+                code,
+                message,
+            }],
+        }
     }
 
     /// Several invalid fields at once (a form reports all of them together).

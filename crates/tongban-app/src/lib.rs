@@ -23,8 +23,8 @@ mod validate;
 use std::sync::{Arc, RwLock};
 
 pub use audit::{CitizenRecord, EventView};
-pub use browse::AdminOverview;
 pub use auth::{LoginOutcome, LoginRequest, SessionInfo, hash_password};
+pub use browse::AdminOverview;
 pub use calendar::{DueDateAnswer, DueDateRequest, PauseRequest};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{AppError, FieldError};
@@ -63,7 +63,12 @@ impl std::fmt::Debug for AppConfig {
 
 impl AppConfig {
     pub fn new(secret_key: Vec<u8>) -> AppConfig {
-        AppConfig { secret_key, session_hours: 12, max_login_failures: 5, login_lock_minutes: 15 }
+        AppConfig {
+            secret_key,
+            session_hours: 12,
+            max_login_failures: 5,
+            login_lock_minutes: 15,
+        }
     }
 }
 
@@ -78,7 +83,11 @@ pub struct App {
 
 impl App {
     /// Builds the app and loads the calendar (seeding the built-in years on first start).
-    pub async fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Result<App, AppError> {
+    pub async fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+    ) -> Result<App, AppError> {
         let app = App {
             store,
             clock,

@@ -4,9 +4,9 @@ use serde_json::json;
 use tongban_domain::{AdminLevel, DivisionCode, Role, Uscc};
 use tongban_store::{DepartmentRow, DivisionRow, HallRow, NewEvent};
 
+use crate::App;
 use crate::error::{AppError, FieldError};
 use crate::principal::{OrgUnit, Principal};
-use crate::App;
 
 /// One division with what hangs under it.
 #[derive(Debug, Clone)]
@@ -52,7 +52,12 @@ pub struct DepartmentEdit {
     pub uscc: String,
 }
 
-pub const HALL_KINDS: [&str; 4] = ["city_center", "county_center", "township_center", "village_station"];
+pub const HALL_KINDS: [&str; 4] = [
+    "city_center",
+    "county_center",
+    "township_center",
+    "village_station",
+];
 
 impl App {
     /// The top of the tree: the divisions without a parent, usually the province.
@@ -62,17 +67,26 @@ impl App {
 
     /// The counties and districts, for pickers.
     pub async fn counties(&self) -> Result<Vec<DivisionRow>, AppError> {
-        Ok(self.store.divisions_at_level(i64::from(AdminLevel::County.code())).await?)
+        Ok(self
+            .store
+            .divisions_at_level(i64::from(AdminLevel::County.code()))
+            .await?)
     }
 
     pub async fn division_page(&self, code: &str) -> Result<DivisionPage, AppError> {
         let parsed = DivisionCode::parse(code)
             .map_err(|e| AppError::field("code", "division_code", e.to_string()))?;
-        let division = self.store.division(parsed.as_str()).await?.ok_or(AppError::NotFound("该行政区划"))?;
+        let division = self
+            .store
+            .division(parsed.as_str())
+            .await?
+            .ok_or(AppError::NotFound("该行政区划"))?;
         let mut ancestors = Vec::new();
         let mut next = division.parent_code.clone();
         while let Some(code) = next {
-            let Some(row) = self.store.division(&code).await? else { break };
+            let Some(row) = self.store.division(&code).await? else {
+                break;
+            };
             next = row.parent_code.clone();
             ancestors.push(row);
         }
@@ -86,7 +100,13 @@ impl App {
             .into_iter()
             .filter(|h| h.division_code == division.code)
             .collect();
-        Ok(DivisionPage { division, ancestors, children, departments, halls })
+        Ok(DivisionPage {
+            division,
+            ancestors,
+            children,
+            departments,
+            halls,
+        })
     }
 
     /// The hall finder: halls in a subtree, of a kind, by name; 20 a page by default.
@@ -99,27 +119,47 @@ impl App {
             None => String::new(),
         };
         let kind = query.kind.as_deref().filter(|k| !k.is_empty());
-        if let Some(kind) = kind {
-            if !HALL_KINDS.contains(&kind) {
-                return Err(AppError::field("kind", "hall_kind", "服务场所类型不正确"));
-            }
+        if let Some(kind) = kind
+            && !HALL_KINDS.contains(&kind)
+        {
+            return Err(AppError::field("kind", "hall_kind", "服务场所类型不正确"));
         }
-        let per_page = if query.per_page <= 0 { 20 } else { query.per_page.min(200) };
+        let per_page = if query.per_page <= 0 {
+            20
+        } else {
+            query.per_page.min(200)
+        };
         let page = query.page.max(1);
-        let name = query.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        Ok(self.store.find_halls(&prefix, kind, name, per_page, (page - 1) * per_page).await?)
+        let name = query
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        Ok(self
+            .store
+            .find_halls(&prefix, kind, name, per_page, (page - 1) * per_page)
+            .await?)
     }
 
     pub async fn hall(&self, id: &str) -> Result<HallRow, AppError> {
-        self.store.hall(id).await?.ok_or(AppError::NotFound("该服务大厅"))
+        self.store
+            .hall(id)
+            .await?
+            .ok_or(AppError::NotFound("该服务大厅"))
     }
 
     pub async fn department(&self, id: &str) -> Result<DepartmentRow, AppError> {
-        self.store.department(id).await?.ok_or(AppError::NotFound("该部门"))
+        self.store
+            .department(id)
+            .await?
+            .ok_or(AppError::NotFound("该部门"))
     }
 
     /// Portal search over department and hall names (service items join in a later release).
-    pub async fn search_org(&self, text: &str) -> Result<(Vec<DepartmentRow>, Vec<HallRow>), AppError> {
+    pub async fn search_org(
+        &self,
+        text: &str,
+    ) -> Result<(Vec<DepartmentRow>, Vec<HallRow>), AppError> {
         let text = text.trim();
         if text.is_empty() {
             return Ok((Vec::new(), Vec::new()));
@@ -130,7 +170,12 @@ impl App {
     }
 
     /// A system administrator changes a hall in their division.
-    pub async fn edit_hall(&self, who: &Principal, id: &str, edit: HallEdit) -> Result<HallRow, AppError> {
+    pub async fn edit_hall(
+        &self,
+        who: &Principal,
+        id: &str,
+        edit: HallEdit,
+    ) -> Result<HallRow, AppError> {
         let current = self.hall(id).await?;
         let division = DivisionCode::parse(&current.division_code)
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -197,7 +242,12 @@ impl App {
         let (Some(name), Some(short_name), Some(uscc)) = (name, short_name, uscc) else {
             return Err(AppError::fields(errors));
         };
-        let updated = DepartmentRow { name, short_name, uscc: uscc.as_str().to_string(), ..current };
+        let updated = DepartmentRow {
+            name,
+            short_name,
+            uscc: uscc.as_str().to_string(),
+            ..current
+        };
         let actor = who.account_id().to_string();
         let at_ms = self.now_ms();
         let row = updated.clone();
@@ -255,7 +305,11 @@ pub(crate) fn required(field: &'static str, value: &str, max: usize) -> Result<S
         return Err(AppError::field(field, "required", "此项为必填项"));
     }
     if value.chars().count() > max {
-        return Err(AppError::field(field, "too_long", format!("不能超过 {max} 个字")));
+        return Err(AppError::field(
+            field,
+            "too_long",
+            format!("不能超过 {max} 个字"),
+        ));
     }
     Ok(value.to_string())
 }
@@ -276,17 +330,34 @@ fn parse_phone(value: &str) -> Result<String, AppError> {
 }
 
 /// Decimal degrees to micro-degrees, without floating point, inside `[min, max]`.
-pub(crate) fn parse_degrees(field: &'static str, value: &str, min: i64, max: i64) -> Result<i64, AppError> {
+pub(crate) fn parse_degrees(
+    field: &'static str,
+    value: &str,
+    min: i64,
+    max: i64,
+) -> Result<i64, AppError> {
     let bad = || {
-        AppError::field(field, "degrees", format!("请填写 {min} 到 {max} 之间的十进制度数，如 31.858"))
+        AppError::field(
+            field,
+            "degrees",
+            format!("请填写 {min} 到 {max} 之间的十进制度数，如 31.858"),
+        )
     };
     let value = value.trim();
     let (whole, frac) = value.split_once('.').unwrap_or((value, ""));
-    if whole.is_empty() || frac.len() > 6 || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if whole.is_empty()
+        || frac.len() > 6
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(bad());
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let frac_e6: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<6}").parse().map_err(|_| bad())? };
+    let frac_e6: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<6}").parse().map_err(|_| bad())?
+    };
     let micro = whole * 1_000_000 + frac_e6;
     if micro < min * 1_000_000 || micro > max * 1_000_000 {
         return Err(bad());
@@ -300,9 +371,15 @@ mod tests {
 
     #[test]
     fn degrees_are_parsed_exactly_into_micro_degrees() {
-        assert_eq!(parse_degrees("latitude", "31.858", 3, 54).unwrap(), 31_858_000);
+        assert_eq!(
+            parse_degrees("latitude", "31.858", 3, 54).unwrap(),
+            31_858_000
+        );
         assert_eq!(parse_degrees("latitude", "31", 3, 54).unwrap(), 31_000_000);
-        assert_eq!(parse_degrees("latitude", "31.123456", 3, 54).unwrap(), 31_123_456);
+        assert_eq!(
+            parse_degrees("latitude", "31.123456", 3, 54).unwrap(),
+            31_123_456
+        );
         assert!(parse_degrees("latitude", "31.1234567", 3, 54).is_err());
         assert!(parse_degrees("latitude", "-31", 3, 54).is_err());
         assert!(parse_degrees("latitude", "60", 3, 54).is_err());

@@ -41,9 +41,23 @@ impl OrgUnit {
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
-    Staff { account_id: String, login: String, name: String, role: Role, unit: OrgUnit },
-    Citizen { account_id: String, login: String, name: String },
-    Enterprise { account_id: String, login: String, name: String },
+    Staff {
+        account_id: String,
+        login: String,
+        name: String,
+        role: Role,
+        unit: OrgUnit,
+    },
+    Citizen {
+        account_id: String,
+        login: String,
+        name: String,
+    },
+    Enterprise {
+        account_id: String,
+        login: String,
+        name: String,
+    },
 }
 
 impl Principal {
@@ -91,9 +105,17 @@ impl Principal {
     }
 
     /// Staff in one of `roles` whose unit's division covers `target`.
-    pub fn require_scope(&self, roles: &[Role], target: &DivisionCode) -> Result<&OrgUnit, AppError> {
+    pub fn require_scope(
+        &self,
+        roles: &[Role],
+        target: &DivisionCode,
+    ) -> Result<&OrgUnit, AppError> {
         let unit = self.require_role(roles)?;
-        if target.is_within(unit.division()) { Ok(unit) } else { Err(AppError::Forbidden) }
+        if target.is_within(unit.division()) {
+            Ok(unit)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Any member of staff.

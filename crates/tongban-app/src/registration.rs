@@ -4,9 +4,9 @@ use serde_json::json;
 use tongban_domain::{ResidentIdNumber, Uscc};
 use tongban_store::{AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewEvent};
 
+use crate::App;
 use crate::auth::hash_password;
 use crate::error::{AppError, FieldError};
-use crate::App;
 
 #[derive(Debug, Clone, Default)]
 pub struct CitizenRegistration {
@@ -37,7 +37,8 @@ impl App {
         );
         let phone = check(&mut errors, mobile("phone", &form.phone));
         let password = check(&mut errors, password_policy(&form.password));
-        let (Some(name), Some(id), Some(phone), Some(password)) = (name, id, phone, password) else {
+        let (Some(name), Some(id), Some(phone), Some(password)) = (name, id, phone, password)
+        else {
             return Err(AppError::fields(errors));
         };
         let key = self.id_number_key(id.as_str());
@@ -94,16 +95,24 @@ impl App {
     }
 
     /// Creates an enterprise account; its login is the USCC.
-    pub async fn register_enterprise(&self, form: EnterpriseRegistration) -> Result<String, AppError> {
+    pub async fn register_enterprise(
+        &self,
+        form: EnterpriseRegistration,
+    ) -> Result<String, AppError> {
         let mut errors = Vec::new();
         let name = check(&mut errors, crate::org::required("name", &form.name, 100));
         let uscc = check(
             &mut errors,
             Uscc::parse(&form.uscc).map_err(|e| AppError::field("uscc", e.code(), e.to_string())),
         );
-        let legal_rep = check(&mut errors, person_name("legal_rep_name", &form.legal_rep_name));
+        let legal_rep = check(
+            &mut errors,
+            person_name("legal_rep_name", &form.legal_rep_name),
+        );
         let password = check(&mut errors, password_policy(&form.password));
-        let (Some(name), Some(uscc), Some(legal_rep), Some(password)) = (name, uscc, legal_rep, password) else {
+        let (Some(name), Some(uscc), Some(legal_rep), Some(password)) =
+            (name, uscc, legal_rep, password)
+        else {
             return Err(AppError::fields(errors));
         };
         let account_id = uuid::Uuid::now_v7().to_string();
@@ -147,9 +156,11 @@ impl App {
             })
             .await
             .map_err(|e| match e {
-                AppError::Conflict(_) => {
-                    AppError::field("uscc", "uscc.registered", "该统一社会信用代码已注册，请直接登录")
-                }
+                AppError::Conflict(_) => AppError::field(
+                    "uscc",
+                    "uscc.registered",
+                    "该统一社会信用代码已注册，请直接登录",
+                ),
                 other => other,
             })?;
         Ok(login)
@@ -171,9 +182,15 @@ fn check<T>(errors: &mut Vec<FieldError>, result: Result<T, AppError>) -> Option
 fn person_name(field: &'static str, value: &str) -> Result<String, AppError> {
     let value = value.trim();
     let count = value.chars().count();
-    let allowed = value.chars().all(|c| c.is_alphabetic() || c == '·' || c == ' ');
+    let allowed = value
+        .chars()
+        .all(|c| c.is_alphabetic() || c == '·' || c == ' ');
     if !(2..=30).contains(&count) || !allowed {
-        return Err(AppError::field(field, "person_name", "请填写 2 到 30 个字的真实姓名（可含“·”）"));
+        return Err(AppError::field(
+            field,
+            "person_name",
+            "请填写 2 到 30 个字的真实姓名（可含“·”）",
+        ));
     }
     Ok(value.to_string())
 }
@@ -182,7 +199,11 @@ fn person_name(field: &'static str, value: &str) -> Result<String, AppError> {
 fn mobile(field: &'static str, value: &str) -> Result<String, AppError> {
     let value = value.trim();
     if value.len() != 11 || !value.starts_with('1') || !value.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::field(field, "mobile", "请填写 11 位手机号码，如 13812348000"));
+        return Err(AppError::field(
+            field,
+            "mobile",
+            "请填写 11 位手机号码，如 13812348000",
+        ));
     }
     Ok(value.to_string())
 }
@@ -193,7 +214,11 @@ fn password_policy(value: &str) -> Result<String, AppError> {
     let letter = value.chars().any(|c| c.is_ascii_alphabetic());
     let digit = value.chars().any(|c| c.is_ascii_digit());
     if !(long_enough && letter && digit) {
-        return Err(AppError::field("password", "password_weak", "密码至少 8 位，且须同时包含字母和数字"));
+        return Err(AppError::field(
+            "password",
+            "password_weak",
+            "密码至少 8 位，且须同时包含字母和数字",
+        ));
     }
     Ok(value.to_string())
 }

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use serde_json::json;
 use tongban_demo::{DemoCity, UnitKind};
 use tongban_store::{
-    AccountRow, CitizenProfileRow, DepartmentRow, DivisionRow, EnterpriseProfileRow, HallRow, NewEvent,
-    StoreError, WriteCtx,
+    AccountRow, CitizenProfileRow, DepartmentRow, DivisionRow, EnterpriseProfileRow, HallRow,
+    NewEvent, StoreError, WriteCtx,
 };
 
+use crate::App;
 use crate::auth::hash_password;
 use crate::error::AppError;
-use crate::App;
 
 /// What the seed wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,7 +32,10 @@ impl App {
     /// of passwords one by one would take minutes, and these are published demo passwords.
     pub async fn seed_demo(&self, city: DemoCity) -> Result<SeedReport, AppError> {
         if !self.store.child_divisions(None).await?.is_empty() {
-            return Ok(SeedReport { already_seeded: true, ..SeedReport::default() });
+            return Ok(SeedReport {
+                already_seeded: true,
+                ..SeedReport::default()
+            });
         }
         let mut hashes: HashMap<String, String> = HashMap::new();
         let passwords = city
@@ -46,7 +49,11 @@ impl App {
                 hashes.insert(password.clone(), hash_password(password)?);
             }
         }
-        let keys: Vec<String> = city.citizens.iter().map(|c| self.id_number_key(&c.id_number)).collect();
+        let keys: Vec<String> = city
+            .citizens
+            .iter()
+            .map(|c| self.id_number_key(&c.id_number))
+            .collect();
         let report = SeedReport {
             already_seeded: false,
             divisions: city.divisions.len(),
@@ -58,7 +65,9 @@ impl App {
         };
         let at_ms = self.now_ms();
         self.store
-            .write(move |ctx| Box::pin(async move { write_city(ctx, &city, &hashes, &keys, at_ms).await }))
+            .write(move |ctx| {
+                Box::pin(async move { write_city(ctx, &city, &hashes, &keys, at_ms).await })
+            })
             .await?;
         Ok(report)
     }
@@ -90,8 +99,13 @@ async fn write_city(
             parent_code: d.parent_code.clone(),
         };
         ctx.insert_division(&row).await?;
-        ctx.append_event(created(at_ms, "division", &row.code, json!({ "name": row.name, "level": row.level })))
-            .await?;
+        ctx.append_event(created(
+            at_ms,
+            "division",
+            &row.code,
+            json!({ "name": row.name, "level": row.level }),
+        ))
+        .await?;
     }
     for d in &city.departments {
         let row = DepartmentRow {
@@ -103,8 +117,13 @@ async fn write_city(
             parent_id: d.parent_key.clone(),
         };
         ctx.insert_department(&row).await?;
-        ctx.append_event(created(at_ms, "department", &row.id, json!({ "name": row.name, "uscc": row.uscc })))
-            .await?;
+        ctx.append_event(created(
+            at_ms,
+            "department",
+            &row.id,
+            json!({ "name": row.name, "uscc": row.uscc }),
+        ))
+        .await?;
     }
     for h in &city.halls {
         let row = HallRow {
@@ -119,7 +138,13 @@ async fn write_city(
             opening_hours: h.opening_hours.clone(),
         };
         ctx.insert_hall(&row).await?;
-        ctx.append_event(created(at_ms, "hall", &row.id, json!({ "name": row.name, "kind": row.kind }))).await?;
+        ctx.append_event(created(
+            at_ms,
+            "hall",
+            &row.id,
+            json!({ "name": row.name, "kind": row.kind }),
+        ))
+        .await?;
     }
     let hash_of = |password: &str| hashes.get(password).cloned().unwrap_or_default();
     for s in &city.staff {
@@ -141,8 +166,13 @@ async fn write_city(
             created_at_ms: at_ms,
         };
         ctx.insert_account(&row).await?;
-        ctx.append_event(created(at_ms, "account", &row.id, json!({ "kind": "staff", "role": row.role })))
-            .await?;
+        ctx.append_event(created(
+            at_ms,
+            "account",
+            &row.id,
+            json!({ "kind": "staff", "role": row.role }),
+        ))
+        .await?;
     }
     for (c, key) in city.citizens.iter().zip(id_keys) {
         let account = AccountRow {
@@ -167,7 +197,13 @@ async fn write_city(
             division_code: Some(c.division_code.clone()),
         })
         .await?;
-        ctx.append_event(created(at_ms, "account", &account.id, json!({ "kind": "citizen" }))).await?;
+        ctx.append_event(created(
+            at_ms,
+            "account",
+            &account.id,
+            json!({ "kind": "citizen" }),
+        ))
+        .await?;
     }
     for e in &city.enterprises {
         let account = AccountRow {
@@ -191,8 +227,13 @@ async fn write_city(
             division_code: Some(e.division_code.clone()),
         })
         .await?;
-        ctx.append_event(created(at_ms, "account", &account.id, json!({ "kind": "enterprise", "uscc": e.uscc })))
-            .await?;
+        ctx.append_event(created(
+            at_ms,
+            "account",
+            &account.id,
+            json!({ "kind": "enterprise", "uscc": e.uscc }),
+        ))
+        .await?;
     }
     Ok(())
 }

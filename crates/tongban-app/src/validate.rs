@@ -23,7 +23,9 @@ impl ValidateKind {
 /// Checks one value: `Ok(())` or the reason it is wrong, in Chinese.
 pub fn validate_one(kind: ValidateKind, value: &str, today: Date) -> Result<(), String> {
     match kind {
-        ValidateKind::ResidentId => ResidentIdNumber::parse(value, today).map(|_| ()).map_err(|e| e.to_string()),
+        ValidateKind::ResidentId => ResidentIdNumber::parse(value, today)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
         ValidateKind::Uscc => Uscc::parse(value).map(|_| ()).map_err(|e| e.to_string()),
     }
 }
@@ -36,10 +38,12 @@ pub fn validate_lines<'a>(
 ) -> Vec<String> {
     lines
         .into_iter()
-        .map(|line| match validate_one(kind, line.trim_end_matches('\r'), today) {
-            Ok(()) => "ok".to_string(),
-            Err(reason) => format!("error: {reason}"),
-        })
+        .map(
+            |line| match validate_one(kind, line.trim_end_matches('\r'), today) {
+                Ok(()) => "ok".to_string(),
+                Err(reason) => format!("error: {reason}"),
+            },
+        )
         .collect()
 }
 
@@ -62,7 +66,11 @@ mod tests {
 
     #[test]
     fn usccs_are_checked_per_gb_32100() {
-        let out = validate_lines(ValidateKind::Uscc, ["91350200776049653A", "91350203M0001QAY9B"], date!(2026 - 11 - 25));
+        let out = validate_lines(
+            ValidateKind::Uscc,
+            ["91350200776049653A", "91350203M0001QAY9B"],
+            date!(2026 - 11 - 25),
+        );
         assert_eq!(out[0], "ok");
         assert!(out[1].starts_with("error: "));
     }

@@ -27,7 +27,9 @@ pub fn describe_outcome(outcome: &VerifyOutcome) -> (bool, String) {
     match outcome {
         VerifyOutcome::Intact { count, head_hash } => (
             true,
-            format!("审计链完整 / audit chain intact: {count} 个事件 (events), 链头哈希 (head hash) {head_hash}"),
+            format!(
+                "审计链完整 / audit chain intact: {count} 个事件 (events), 链头哈希 (head hash) {head_hash}"
+            ),
         ),
         VerifyOutcome::Broken(broken) => (
             false,
@@ -49,15 +51,26 @@ pub fn describe_outcome(outcome: &VerifyOutcome) -> (bool, String) {
 
 /// `audit verify`: exit 0 when intact, 1 when broken.
 pub async fn audit_verify(app: &App) -> anyhow::Result<ExitCode> {
-    let outcome = app.verify_audit_chain_as_operator().await.context("verifying the audit chain")?;
+    let outcome = app
+        .verify_audit_chain_as_operator()
+        .await
+        .context("verifying the audit chain")?;
     let (intact, text) = describe_outcome(&outcome);
     println!("{text}");
-    Ok(if intact { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// `version`: the build, without needing a database or git.
 pub fn version() -> ExitCode {
-    println!("tongban {} (schema version {})", env!("CARGO_PKG_VERSION"), Store::schema_version());
+    println!(
+        "tongban {} (schema version {})",
+        env!("CARGO_PKG_VERSION"),
+        Store::schema_version()
+    );
     ExitCode::SUCCESS
 }
 
@@ -65,7 +78,9 @@ pub fn version() -> ExitCode {
 /// not a failure.
 pub fn validate(kind: ValidateKind) -> anyhow::Result<ExitCode> {
     let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).context("reading standard input")?;
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading standard input")?;
     let today = time::OffsetDateTime::now_utc().to_offset(beijing()).date();
     let mut out = String::new();
     for line in validate_lines(kind, input.lines(), today) {
@@ -83,14 +98,20 @@ mod tests {
 
     #[test]
     fn an_intact_chain_reports_count_and_head() {
-        let (ok, text) = describe_outcome(&VerifyOutcome::Intact { count: 3, head_hash: "ab".into() });
+        let (ok, text) = describe_outcome(&VerifyOutcome::Intact {
+            count: 3,
+            head_hash: "ab".into(),
+        });
         assert!(ok);
         assert!(text.contains("3 个事件") && text.contains("ab"), "{text}");
     }
 
     #[test]
     fn a_broken_chain_names_the_first_bad_event() {
-        let brk = ChainBreak { seq: 2, kind: ChainBreakKind::Edited };
+        let brk = ChainBreak {
+            seq: 2,
+            kind: ChainBreakKind::Edited,
+        };
         let (ok, text) = describe_outcome(&VerifyOutcome::Broken(brk));
         assert!(!ok);
         assert!(text.contains("#2") && text.contains("seq 2"), "{text}");
@@ -98,7 +119,10 @@ mod tests {
 
     #[test]
     fn a_head_mismatch_prints_both_numbers() {
-        let (ok, text) = describe_outcome(&VerifyOutcome::HeadMismatch { head_seq: 9, last_seq: 7 });
+        let (ok, text) = describe_outcome(&VerifyOutcome::HeadMismatch {
+            head_seq: 9,
+            last_seq: 7,
+        });
         assert!(!ok);
         assert!(text.contains("seq 9") && text.contains("seq 7"), "{text}");
     }

@@ -24,8 +24,7 @@ use crate::bench_report::{BenchReport, Machine, Phase};
 use crate::context::now_ms;
 
 /// The PRAGMAs the store sets on every SQLite connection (see `tongban-store/src/pool.rs`).
-const SQLITE_PRAGMAS: &str =
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -41,13 +40,21 @@ pub struct BenchOptions {
 /// Runs the three phases and the verification, printing progress as it goes.
 pub async fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     anyhow::ensure!(options.writers >= 1, "--writers must be at least 1");
-    anyhow::ensure!(options.seconds > 0.0 && options.seconds.is_finite(), "--seconds must be positive");
+    anyhow::ensure!(
+        options.seconds > 0.0 && options.seconds.is_finite(),
+        "--seconds must be positive"
+    );
     let base = options.dir.clone().unwrap_or_else(std::env::temp_dir);
     let run_dir = base.join(format!("tongban-bench-{}-{}", std::process::id(), now_ms()));
     std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
     let duration = Duration::from_secs_f64(options.seconds);
     let machine = Machine::detect(&run_dir);
-    println!("bench events: {} s per phase, {} concurrent writers, files in {}", options.seconds, options.writers, run_dir.display());
+    println!(
+        "bench events: {} s per phase, {} concurrent writers, files in {}",
+        options.seconds,
+        options.writers,
+        run_dir.display()
+    );
 
     let result = run_phases(&run_dir, duration, options.writers, machine).await;
     if options.keep {
@@ -58,21 +65,36 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<BenchReport> {
     result
 }
 
-async fn run_phases(dir: &Path, duration: Duration, writers: usize, machine: Machine) -> anyhow::Result<BenchReport> {
+async fn run_phases(
+    dir: &Path,
+    duration: Duration,
+    writers: usize,
+    machine: Machine,
+) -> anyhow::Result<BenchReport> {
     println!("(a) bare SQLite durable commits …");
-    let bare = bare_commits(&dir.join("bare.db"), duration).await.context("phase (a), bare SQLite")?;
+    let bare = bare_commits(&dir.join("bare.db"), duration)
+        .await
+        .context("phase (a), bare SQLite")?;
 
     println!("(b) Store::write with one writer …");
     let single_store = open_store(&dir.join("single.db")).await?;
-    let single = appends(&single_store, 1, duration).await.context("phase (b), one writer")?;
-    let single_verified = verify(&single_store, single.ops).await.context("verifying phase (b)")?;
+    let single = appends(&single_store, 1, duration)
+        .await
+        .context("phase (b), one writer")?;
+    let single_verified = verify(&single_store, single.ops)
+        .await
+        .context("verifying phase (b)")?;
     single_store.close().await;
     println!("    chain verified: {single_verified} events intact");
 
     println!("(c) Store::write with {writers} concurrent writers …");
     let many_store = open_store(&dir.join("concurrent.db")).await?;
-    let concurrent = appends(&many_store, writers, duration).await.context("phase (c), concurrent writers")?;
-    let verified = verify(&many_store, concurrent.ops).await.context("verifying phase (c)")?;
+    let concurrent = appends(&many_store, writers, duration)
+        .await
+        .context("phase (c), concurrent writers")?;
+    let verified = verify(&many_store, concurrent.ops)
+        .await
+        .context("verifying phase (c)")?;
     many_store.close().await;
     println!("    chain verified: {verified} events intact, equal to the acknowledged appends");
 
@@ -86,13 +108,17 @@ async fn run_phases(dir: &Path, duration: Duration, writers: usize, machine: Mac
 }
 
 fn sqlite_url(path: &Path) -> anyhow::Result<String> {
-    let text = path.to_str().context("the benchmark directory must be a UTF-8 path")?;
+    let text = path
+        .to_str()
+        .context("the benchmark directory must be a UTF-8 path")?;
     Ok(format!("sqlite://{text}"))
 }
 
 async fn open_store(path: &Path) -> anyhow::Result<Store> {
     let url = sqlite_url(path)?;
-    Store::open(&StoreOptions::new(url), now_ms()).await.with_context(|| format!("opening {}", path.display()))
+    Store::open(&StoreOptions::new(url), now_ms())
+        .await
+        .with_context(|| format!("opening {}", path.display()))
 }
 
 /// Phase (a): single-row INSERT + COMMIT transactions on one connection, no group commit.
@@ -101,9 +127,11 @@ async fn bare_commits(path: &Path, duration: Duration) -> anyhow::Result<Phase> 
     let url = format!("{}?mode=rwc", sqlite_url(path)?);
     let mut conn = AnyConnection::connect(&url).await?;
     sqlx::raw_sql(SQLITE_PRAGMAS).execute(&mut conn).await?;
-    sqlx::raw_sql("CREATE TABLE bench (id INTEGER PRIMARY KEY, at_ms BIGINT NOT NULL, payload TEXT NOT NULL)")
-        .execute(&mut conn)
-        .await?;
+    sqlx::raw_sql(
+        "CREATE TABLE bench (id INTEGER PRIMARY KEY, at_ms BIGINT NOT NULL, payload TEXT NOT NULL)",
+    )
+    .execute(&mut conn)
+    .await?;
     let start = Instant::now();
     let deadline = start + duration;
     let mut ops = 0u64;
@@ -118,10 +146,20 @@ async fn bare_commits(path: &Path, duration: Duration) -> anyhow::Result<Phase> 
         ops += 1;
     }
     let seconds = start.elapsed().as_secs_f64();
-    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bench").fetch_one(&mut conn).await?;
-    anyhow::ensure!(u64::try_from(rows).ok() == Some(ops), "bare table holds {rows} rows, {ops} were committed");
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bench")
+        .fetch_one(&mut conn)
+        .await?;
+    anyhow::ensure!(
+        u64::try_from(rows).ok() == Some(ops),
+        "bare table holds {rows} rows, {ops} were committed"
+    );
     conn.close().await?;
-    Ok(Phase { name: "(a) bare SQLite INSERT+COMMIT".into(), ops, seconds, avg_batch: None })
+    Ok(Phase {
+        name: "(a) bare SQLite INSERT+COMMIT".into(),
+        ops,
+        seconds,
+        avg_batch: None,
+    })
 }
 
 /// Phases (b) and (c): `writers` tasks, each appending one event per `Store::write` and
@@ -156,7 +194,12 @@ async fn appends(store: &Store, writers: usize, duration: Duration) -> anyhow::R
     } else {
         format!("(c) Store::write, {writers} writers")
     };
-    Ok(Phase { name, ops, seconds, avg_batch })
+    Ok(Phase {
+        name,
+        ops,
+        seconds,
+        avg_batch,
+    })
 }
 
 async fn append(store: &Store, writer: usize, n: u64) -> Result<i64, StoreError> {
@@ -168,7 +211,9 @@ async fn append(store: &Store, writer: usize, n: u64) -> Result<i64, StoreError>
         entity_id: format!("{writer}-{n}"),
         payload: json!({ "writer": writer, "n": n }),
     };
-    store.write(move |ctx| Box::pin(async move { ctx.append_event(event).await })).await
+    store
+        .write(move |ctx| Box::pin(async move { ctx.append_event(event).await }))
+        .await
 }
 
 /// Re-verifies the whole chain and checks it holds exactly the acknowledged appends.
@@ -195,11 +240,19 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_short_run_counts_only_acknowledged_appends_and_verifies_them() {
         let dir = std::env::temp_dir().join(format!("tongban-bench-test-{}", std::process::id()));
-        let options = BenchOptions { writers: 4, seconds: 0.2, dir: Some(dir.clone()), keep: false };
+        let options = BenchOptions {
+            writers: 4,
+            seconds: 0.2,
+            dir: Some(dir.clone()),
+            keep: false,
+        };
         let report = run(&options).await.unwrap();
         let [bare, single, concurrent] = &report.phases;
         assert!(bare.ops > 0 && single.ops > 0 && concurrent.ops > 0);
-        assert_eq!(report.verified_events, i64::try_from(concurrent.ops).unwrap());
+        assert_eq!(
+            report.verified_events,
+            i64::try_from(concurrent.ops).unwrap()
+        );
         assert!(concurrent.avg_batch.unwrap() >= 1.0);
         // The run directory is removed afterwards.
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);

@@ -23,13 +23,21 @@ pub struct Phase {
 
 impl Phase {
     pub fn ops_per_sec(&self) -> f64 {
-        if self.seconds > 0.0 { self.ops as f64 / self.seconds } else { 0.0 }
+        if self.seconds > 0.0 {
+            self.ops as f64 / self.seconds
+        } else {
+            0.0
+        }
     }
 
     /// This phase's rate divided by `bare`'s.
     pub fn ratio(&self, bare: &Phase) -> f64 {
         let base = bare.ops_per_sec();
-        if base > 0.0 { self.ops_per_sec() / base } else { 0.0 }
+        if base > 0.0 {
+            self.ops_per_sec() / base
+        } else {
+            0.0
+        }
     }
 }
 
@@ -47,7 +55,9 @@ pub struct Machine {
 
 impl Machine {
     pub fn detect(dir: &Path) -> Machine {
-        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let cpus = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
         let cpu_model = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|text| {
@@ -63,20 +73,29 @@ impl Machine {
         let load_before = std::fs::read_to_string("/proc/loadavg")
             .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
             .unwrap_or_else(|_| "unknown".into());
-        Machine { cpus, cpu_model, kernel, filesystem: filesystem_of(dir), load_before }
+        Machine {
+            cpus,
+            cpu_model,
+            kernel,
+            filesystem: filesystem_of(dir),
+            load_before,
+        }
     }
 }
 
 /// The type of the longest mount point in /proc/mounts that contains `dir`.
 fn filesystem_of(dir: &Path) -> String {
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let Ok(mounts) = std::fs::read_to_string("/proc/mounts") else { return "unknown".into() };
+    let Ok(mounts) = std::fs::read_to_string("/proc/mounts") else {
+        return "unknown".into();
+    };
     mounts
         .lines()
         .filter_map(|line| {
             let mut fields = line.split_whitespace();
             let (_, mount, fs) = (fields.next()?, fields.next()?, fields.next()?);
-            dir.starts_with(mount).then(|| (mount.len(), fs.to_string()))
+            dir.starts_with(mount)
+                .then(|| (mount.len(), fs.to_string()))
         })
         .max_by_key(|(len, _)| *len)
         .map_or_else(|| "unknown".into(), |(_, fs)| fs)
@@ -106,7 +125,9 @@ impl BenchReport {
     }
 
     fn batch_text(phase: &Phase) -> String {
-        phase.avg_batch.map_or_else(|| "—".into(), |b| format!("{b:.1}"))
+        phase
+            .avg_batch
+            .map_or_else(|| "—".into(), |b| format!("{b:.1}"))
     }
 
     /// The table printed to the terminal.
@@ -130,10 +151,18 @@ impl BenchReport {
                 Self::batch_text(phase)
             );
         }
-        let _ = writeln!(out, "chain after (c): intact, {} events = acknowledged appends", self.verified_events);
+        let _ = writeln!(
+            out,
+            "chain after (c): intact, {} events = acknowledged appends",
+            self.verified_events
+        );
         let verdict = if self.goal_met() { "MET" } else { "NOT MET" };
         let _ = writeln!(out, "goal: {GOAL}");
-        let _ = writeln!(out, "result: {verdict} ({:.1}× the bare per-commit rate)", self.concurrent_ratio());
+        let _ = writeln!(
+            out,
+            "result: {verdict} ({:.1}× the bare per-commit rate)",
+            self.concurrent_ratio()
+        );
         out
     }
 
@@ -141,7 +170,11 @@ impl BenchReport {
     pub fn markdown(&self) -> String {
         let bare = &self.phases[0];
         let m = &self.machine;
-        let verdict = if self.goal_met() { "**met**" } else { "**not met**" };
+        let verdict = if self.goal_met() {
+            "**met**"
+        } else {
+            "**not met**"
+        };
         let mut out = String::new();
         let _ = writeln!(out, "# Benchmarks\n");
         let _ = writeln!(out, "## Durable event appends (`tongban bench events`)\n");
@@ -155,7 +188,10 @@ impl BenchReport {
             self.concurrent_ratio(),
             bare.ops_per_sec()
         );
-        let _ = writeln!(out, "| phase | ops | seconds | ops/s | vs bare | avg batch (units/batch) |");
+        let _ = writeln!(
+            out,
+            "| phase | ops | seconds | ops/s | vs bare | avg batch (units/batch) |"
+        );
         let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
         for phase in &self.phases {
             let _ = writeln!(
@@ -181,8 +217,15 @@ impl BenchReport {
         let _ = writeln!(out, "- CPU model: {}", m.cpu_model);
         let _ = writeln!(out, "- kernel: {}", m.kernel);
         let _ = writeln!(out, "- file system of the database files: {}", m.filesystem);
-        let _ = writeln!(out, "- load average (1, 5, 15 min) at the start: {}", m.load_before);
-        let _ = writeln!(out, "- build: release (`cargo run --release -p tongban-server -- bench events`)\n");
+        let _ = writeln!(
+            out,
+            "- load average (1, 5, 15 min) at the start: {}",
+            m.load_before
+        );
+        let _ = writeln!(
+            out,
+            "- build: release (`cargo run --release -p tongban-server -- bench events`)\n"
+        );
         let _ = writeln!(out, "### Method\n");
         out.push_str(METHOD);
         out
@@ -223,16 +266,30 @@ mod tests {
     use super::*;
 
     fn phase(name: &str, ops: u64, avg_batch: Option<f64>) -> Phase {
-        Phase { name: name.into(), ops, seconds: 2.0, avg_batch }
+        Phase {
+            name: name.into(),
+            ops,
+            seconds: 2.0,
+            avg_batch,
+        }
     }
 
     fn report(concurrent_ops: u64) -> BenchReport {
         BenchReport {
             writers: 32,
-            phases: [phase("(a) bare", 200, None), phase("(b) one", 180, Some(1.0)), phase("(c) many", concurrent_ops, Some(30.0))],
+            phases: [
+                phase("(a) bare", 200, None),
+                phase("(b) one", 180, Some(1.0)),
+                phase("(c) many", concurrent_ops, Some(30.0)),
+            ],
             verified_events: i64::try_from(concurrent_ops).unwrap(),
-            machine: Machine { cpus: 2, cpu_model: "Test CPU".into(), kernel: "Linux".into(), filesystem: "ext4".into(),
-                load_before: "0.10 0.20 0.30".into() },
+            machine: Machine {
+                cpus: 2,
+                cpu_model: "Test CPU".into(),
+                kernel: "Linux".into(),
+                filesystem: "ext4".into(),
+                load_before: "0.10 0.20 0.30".into(),
+            },
             date: "2026-01-01".into(),
         }
     }
@@ -249,8 +306,13 @@ mod tests {
         let md = report(3_000).markdown();
         assert!(md.contains(GOAL));
         assert!(md.contains("**met**"));
-        assert!(md.contains("| (c) many | 3000 | 2.00 | 1500.0 | 15.0× | 30.0 |"), "{md}");
-        assert!(md.contains("Test CPU") && md.contains("CPUs (nproc): 2") && md.contains("2026-01-01"));
+        assert!(
+            md.contains("| (c) many | 3000 | 2.00 | 1500.0 | 15.0× | 30.0 |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("Test CPU") && md.contains("CPUs (nproc): 2") && md.contains("2026-01-01")
+        );
         assert!(report(100).markdown().contains("**not met**"));
     }
 

@@ -58,8 +58,18 @@ pub fn weekday_zh(day: Weekday) -> &'static str {
 pub fn render_text(year: i32, days: &[DayInfo]) -> String {
     let mut out = String::new();
     for day in days {
-        let kind = if day.working { "工作日" } else { "休息日" };
-        out.push_str(&format!("{}  {}  {}  {}\n", day.date, weekday_zh(day.date.weekday()), kind, day.describe_zh()));
+        let kind = if day.working {
+            "工作日"
+        } else {
+            "休息日"
+        };
+        out.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            day.date,
+            weekday_zh(day.date.weekday()),
+            kind,
+            day.describe_zh()
+        ));
     }
     let working = days.iter().filter(|d| d.working).count();
     out.push_str(&format!("{year} 年共 {working} 个工作日\n"));
@@ -78,7 +88,10 @@ pub fn show(app: &App, year: i32, json: bool) -> anyhow::Result<ExitCode> {
     };
     if json {
         let list: Vec<DayJson> = days.iter().map(DayJson::from_info).collect();
-        println!("{}", serde_json::to_string_pretty(&list).context("writing JSON")?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).context("writing JSON")?
+        );
     } else {
         print!("{}", render_text(year, &days));
     }
@@ -90,7 +103,10 @@ pub async fn import(app: &App, file: &Path) -> anyhow::Result<ExitCode> {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(err) => {
-            eprintln!("错误 / error: 无法读取文件 / cannot read {}: {err}", file.display());
+            eprintln!(
+                "错误 / error: 无法读取文件 / cannot read {}: {err}",
+                file.display()
+            );
             return Ok(ExitCode::from(EXIT_INPUT));
         }
     };
@@ -121,14 +137,22 @@ mod tests {
 
     #[test]
     fn days_are_described_for_json_by_kind_and_holiday_name() {
-        let holiday = DayInfo { date: date!(2025 - 10 - 01), working: false, reason: DayReason::Holiday("国庆节".into()) };
+        let holiday = DayInfo {
+            date: date!(2025 - 10 - 01),
+            working: false,
+            reason: DayReason::Holiday("国庆节".into()),
+        };
         let json = serde_json::to_value(DayJson::from_info(&holiday)).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"date": "2025-10-01", "weekday": "周三", "working": false,
                 "reason_kind": "holiday", "holiday_name": "国庆节"})
         );
-        let weekday = DayInfo { date: date!(2025 - 10 - 09), working: true, reason: DayReason::Weekday };
+        let weekday = DayInfo {
+            date: date!(2025 - 10 - 09),
+            working: true,
+            reason: DayReason::Weekday,
+        };
         let json = serde_json::to_value(DayJson::from_info(&weekday)).unwrap();
         assert!(json.get("holiday_name").is_none());
         assert_eq!(json["reason_kind"], "weekday");
@@ -137,12 +161,26 @@ mod tests {
     #[test]
     fn the_text_listing_ends_with_the_working_day_count() {
         let days = [
-            DayInfo { date: date!(2025 - 01 - 25), working: false, reason: DayReason::Weekend },
-            DayInfo { date: date!(2025 - 01 - 26), working: true, reason: DayReason::MakeupWorkday("春节".into()) },
+            DayInfo {
+                date: date!(2025 - 01 - 25),
+                working: false,
+                reason: DayReason::Weekend,
+            },
+            DayInfo {
+                date: date!(2025 - 01 - 26),
+                working: true,
+                reason: DayReason::MakeupWorkday("春节".into()),
+            },
         ];
         let text = render_text(2025, &days);
-        assert!(text.contains("2025-01-26  周日  工作日  调休上班（春节）"), "{text}");
-        assert!(text.contains("2025-01-25  周六  休息日  周末休息"), "{text}");
+        assert!(
+            text.contains("2025-01-26  周日  工作日  调休上班（春节）"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2025-01-25  周六  休息日  周末休息"),
+            "{text}"
+        );
         assert!(text.ends_with("2025 年共 1 个工作日\n"), "{text}");
     }
 }

@@ -18,7 +18,9 @@ const SECRET_KEY_BYTES: usize = 32;
 /// `RUST_LOG` chooses what is logged; the default is `info`.
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     // A second initialisation (never expected) is not worth failing over.
     let _ = match format {
         LogFormat::Text => builder.try_init(),
@@ -35,8 +37,12 @@ pub fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the secret key file {}", path.display()))?;
-    let key = hex::decode(text.trim())
-        .with_context(|| format!("the secret key file {} must hold hex digits only", path.display()))?;
+    let key = hex::decode(text.trim()).with_context(|| {
+        format!(
+            "the secret key file {} must hold hex digits only",
+            path.display()
+        )
+    })?;
     if key.len() < 16 {
         anyhow::bail!(
             "the secret key in {} is too short ({} bytes; at least 16 are needed)",
@@ -49,8 +55,12 @@ pub fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 fn create_secret(path: &Path) -> anyhow::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating the directory of the secret key {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "creating the directory of the secret key {}",
+                parent.display()
+            )
+        })?;
     }
     let key: [u8; SECRET_KEY_BYTES] = rand::random();
     let mut options = std::fs::OpenOptions::new();
@@ -94,7 +104,9 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
         max_login_failures: settings.max_login_failures,
         login_lock_minutes: settings.login_lock_minutes,
     };
-    App::new(store, Arc::new(SystemClock), config).await.context("starting the application")
+    App::new(store, Arc::new(SystemClock), config)
+        .await
+        .context("starting the application")
 }
 
 #[cfg(test)]

@@ -4,22 +4,38 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use tongban_demo::{CITIZEN_PASSWORD, DemoCity, DemoConfig, ENTERPRISE_PASSWORD, STAFF_PASSWORD, UnitKind};
+use tongban_demo::{
+    CITIZEN_PASSWORD, DemoCity, DemoConfig, ENTERPRISE_PASSWORD, STAFF_PASSWORD, UnitKind,
+};
 
 use crate::context::open_app;
 use crate::serve::{bind, run_web};
 use crate::settings::Settings;
 
 /// The fixed, easy staff logins of the demo city (see `tongban_demo`).
-pub const STAFF_LOGINS: [&str; 8] =
-    ["admin", "supervisor", "deptadmin", "clerk", "reviewer", "approver", "handler", "runner"];
+pub const STAFF_LOGINS: [&str; 8] = [
+    "admin",
+    "supervisor",
+    "deptadmin",
+    "clerk",
+    "reviewer",
+    "approver",
+    "handler",
+    "runner",
+];
 
 /// `demo [--listen ADDR] [--data DIR]`.
-pub async fn demo(mut settings: Settings, data_dir: &Path, listen: Option<String>) -> anyhow::Result<ExitCode> {
+pub async fn demo(
+    mut settings: Settings,
+    data_dir: &Path,
+    listen: Option<String>,
+) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating the demo data directory {}", data_dir.display()))?;
     let db_path = data_dir.join("tongban.db");
-    let db_path_text = db_path.to_str().context("the demo data directory must be a UTF-8 path")?;
+    let db_path_text = db_path
+        .to_str()
+        .context("the demo data directory must be a UTF-8 path")?;
     settings.database_url = format!("sqlite://{db_path_text}");
     settings.secret_key_file = data_dir.join("secret.key");
     settings.listen = listen.unwrap_or_else(|| "127.0.0.1:8080".to_string());
@@ -28,17 +44,35 @@ pub async fn demo(mut settings: Settings, data_dir: &Path, listen: Option<String
     let existed = db_path.exists();
     let app = open_app(&settings).await?;
     let city = tongban_demo::generate(&DemoConfig::default());
-    let seeded = app.store().child_divisions(None).await.context("reading the demo database")?;
+    let seeded = app
+        .store()
+        .child_divisions(None)
+        .await
+        .context("reading the demo database")?;
     if !existed || seeded.is_empty() {
-        println!("正在生成演示数据 / seeding the demo city into {} …", db_path.display());
-        let report = app.seed_demo(city.clone()).await.context("seeding the demo city")?;
+        println!(
+            "正在生成演示数据 / seeding the demo city into {} …",
+            db_path.display()
+        );
+        let report = app
+            .seed_demo(city.clone())
+            .await
+            .context("seeding the demo city")?;
         println!(
             "已写入 / seeded: {} 个行政区划 (divisions), {} 个部门 (departments), {} 个服务大厅 (halls), \
              {} 名工作人员 (staff), {} 名群众 (citizens), {} 家企业 (enterprises)",
-            report.divisions, report.departments, report.halls, report.staff, report.citizens, report.enterprises
+            report.divisions,
+            report.departments,
+            report.halls,
+            report.staff,
+            report.citizens,
+            report.enterprises
         );
     } else {
-        println!("使用已有演示数据库 / using the existing demo database {}", db_path.display());
+        println!(
+            "使用已有演示数据库 / using the existing demo database {}",
+            db_path.display()
+        );
     }
 
     let listener = bind(&settings.listen).await?;
@@ -56,14 +90,27 @@ pub async fn demo(mut settings: Settings, data_dir: &Path, listen: Option<String
 /// The demo logins, one per line: login, password, role and unit.
 pub fn logins_table(city: &DemoCity) -> String {
     let mut out = String::from("演示账号 / demo logins:\n");
-    out.push_str(&format!("  {:<12} {:<17} {}\n", "login", "password", "角色 role — 单位 unit"));
+    out.push_str(&format!(
+        "  {:<12} {:<17} {}\n",
+        "login", "password", "角色 role — 单位 unit"
+    ));
     for login in STAFF_LOGINS {
-        let Some(staff) = city.staff.iter().find(|s| s.login == login) else { continue };
+        let Some(staff) = city.staff.iter().find(|s| s.login == login) else {
+            continue;
+        };
         let unit = unit_name(city, staff.unit_kind, &staff.unit_key);
-        out.push_str(&format!("  {:<12} {:<17} {} — {unit}\n", login, STAFF_PASSWORD, staff.role.name_zh()));
+        out.push_str(&format!(
+            "  {:<12} {:<17} {} — {unit}\n",
+            login,
+            STAFF_PASSWORD,
+            staff.role.name_zh()
+        ));
     }
     if let Some(citizen) = city.citizens.first() {
-        out.push_str(&format!("  {:<12} {:<17} 自然人 citizen — {}\n", citizen.login, CITIZEN_PASSWORD, citizen.name));
+        out.push_str(&format!(
+            "  {:<12} {:<17} 自然人 citizen — {}\n",
+            citizen.login, CITIZEN_PASSWORD, citizen.name
+        ));
     }
     if let Some(enterprise) = city.enterprises.first() {
         out.push_str(&format!(
@@ -76,9 +123,21 @@ pub fn logins_table(city: &DemoCity) -> String {
 
 fn unit_name(city: &DemoCity, kind: UnitKind, key: &str) -> String {
     let name = match kind {
-        UnitKind::Division => city.divisions.iter().find(|d| d.code == key).map(|d| d.name.clone()),
-        UnitKind::Department => city.departments.iter().find(|d| d.key == key).map(|d| d.name.clone()),
-        UnitKind::Hall => city.halls.iter().find(|h| h.key == key).map(|h| h.name.clone()),
+        UnitKind::Division => city
+            .divisions
+            .iter()
+            .find(|d| d.code == key)
+            .map(|d| d.name.clone()),
+        UnitKind::Department => city
+            .departments
+            .iter()
+            .find(|d| d.key == key)
+            .map(|d| d.name.clone()),
+        UnitKind::Hall => city
+            .halls
+            .iter()
+            .find(|h| h.key == key)
+            .map(|h| h.name.clone()),
     };
     name.unwrap_or_else(|| key.to_string())
 }
@@ -89,7 +148,11 @@ mod tests {
 
     #[test]
     fn the_logins_table_lists_every_fixed_login_with_its_password() {
-        let city = tongban_demo::generate(&DemoConfig { seed: 1, citizens: 2, enterprises: 2 });
+        let city = tongban_demo::generate(&DemoConfig {
+            seed: 1,
+            citizens: 2,
+            enterprises: 2,
+        });
         let table = logins_table(&city);
         for login in STAFF_LOGINS {
             let line = table
@@ -98,8 +161,14 @@ mod tests {
                 .unwrap_or_else(|| panic!("{login} missing from\n{table}"));
             assert!(line.contains(STAFF_PASSWORD), "{line}");
         }
-        assert!(table.contains(&format!("citizen      {CITIZEN_PASSWORD}")), "{table}");
-        assert!(table.contains(&format!("enterprise   {ENTERPRISE_PASSWORD}")), "{table}");
+        assert!(
+            table.contains(&format!("citizen      {CITIZEN_PASSWORD}")),
+            "{table}"
+        );
+        assert!(
+            table.contains(&format!("enterprise   {ENTERPRISE_PASSWORD}")),
+            "{table}"
+        );
         assert!(table.contains("市场监督管理局"), "{table}");
     }
 }

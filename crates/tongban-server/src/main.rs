@@ -153,7 +153,10 @@ fn main() -> anyhow::Result<ExitCode> {
         Command::Validate { kind } => return admin_cmd::validate((*kind).into()),
         _ => {}
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
     runtime.block_on(run(cli.command))
 }
 
@@ -175,21 +178,42 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { listen, data } => demo::demo(settings(None)?, &data, listen).await,
         Command::Migrate { config } => admin_cmd::migrate(&settings(config.as_ref())?).await,
-        Command::Audit { command: AuditCommand::Verify { config } } => {
+        Command::Audit {
+            command: AuditCommand::Verify { config },
+        } => {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             admin_cmd::audit_verify(&app).await
         }
-        Command::Calendar { command: CalendarCommand::Show { year, json, config } } => {
+        Command::Calendar {
+            command: CalendarCommand::Show { year, json, config },
+        } => {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             calendar_cmd::show(&app, year, json)
         }
-        Command::Calendar { command: CalendarCommand::Import { file, config } } => {
+        Command::Calendar {
+            command: CalendarCommand::Import { file, config },
+        } => {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             calendar_cmd::import(&app, &file).await
         }
-        Command::Bench { command: BenchCommand::Events { writers, seconds, dir, write_md, keep } } => {
+        Command::Bench {
+            command:
+                BenchCommand::Events {
+                    writers,
+                    seconds,
+                    dir,
+                    write_md,
+                    keep,
+                },
+        } => {
             context::init_logging(settings::LogFormat::Text);
-            let report = bench::run(&bench::BenchOptions { writers, seconds, dir, keep }).await?;
+            let report = bench::run(&bench::BenchOptions {
+                writers,
+                seconds,
+                dir,
+                keep,
+            })
+            .await?;
             println!();
             print!("{}", report.table());
             if let Some(path) = write_md {
@@ -221,7 +245,16 @@ mod tests {
     #[test]
     fn bench_defaults_are_thirty_two_writers_for_five_seconds() {
         let cli = Cli::try_parse_from(["tongban", "bench", "events"]).unwrap();
-        let Command::Bench { command: BenchCommand::Events { writers, seconds, write_md, .. } } = cli.command else {
+        let Command::Bench {
+            command:
+                BenchCommand::Events {
+                    writers,
+                    seconds,
+                    write_md,
+                    ..
+                },
+        } = cli.command
+        else {
             panic!("parsed as {:?}", cli.command);
         };
         assert_eq!((writers, seconds, write_md), (32, 5.0, None));

@@ -11,9 +11,9 @@ use crate::settings::Settings;
 
 /// Binds the listening socket, with a message that says what to do when the port is taken.
 pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("无法监听 / cannot listen on {addr} (in use? try --listen 127.0.0.1:8081)"))
+    TcpListener::bind(addr).await.with_context(|| {
+        format!("无法监听 / cannot listen on {addr} (in use? try --listen 127.0.0.1:8081)")
+    })
 }
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, then closes the store.
@@ -45,15 +45,4 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
     tracing::info!(%addr, "listening on http://{addr}/");
     run_web(app, listener, settings).await?;
     Ok(ExitCode::SUCCESS)
-}
-
-// TEMP stand-in until tongban-web compiles.
-mod tongban_web {
-    pub struct WebOptions {
-        pub cookie_secure: bool,
-        pub trust_forwarded_for: bool,
-    }
-    pub async fn serve(_app: tongban_app::App, _l: tokio::net::TcpListener, _o: WebOptions) -> std::io::Result<()> {
-        Err(std::io::Error::other("web not built"))
-    }
 }

@@ -37,7 +37,10 @@ impl Settings {
     }
 
     /// Like [`Settings::load`], but with the environment given as a map (for tests).
-    pub fn load_from(file: Option<&Path>, env: Option<HashMap<String, String>>) -> anyhow::Result<Settings> {
+    pub fn load_from(
+        file: Option<&Path>,
+        env: Option<HashMap<String, String>>,
+    ) -> anyhow::Result<Settings> {
         let mut builder = Config::builder()
             .set_default("listen", "127.0.0.1:8080")?
             .set_default("database_url", "sqlite://data/tongban.db")?
@@ -54,16 +57,25 @@ impl Settings {
             }
             builder = builder.add_source(File::from(path).format(FileFormat::Toml).required(true));
         }
-        builder = builder.add_source(Environment::with_prefix("TONGBAN").try_parsing(true).source(env));
+        builder = builder.add_source(
+            Environment::with_prefix("TONGBAN")
+                .try_parsing(true)
+                .source(env),
+        );
         let config = builder.build().context("reading the configuration")?;
-        let settings: Settings = config.try_deserialize().context("invalid configuration value")?;
+        let settings: Settings = config
+            .try_deserialize()
+            .context("invalid configuration value")?;
         settings.check()?;
         Ok(settings)
     }
 
     fn check(&self) -> anyhow::Result<()> {
         if self.session_hours < 1 {
-            anyhow::bail!("session_hours must be at least 1 (got {})", self.session_hours);
+            anyhow::bail!(
+                "session_hours must be at least 1 (got {})",
+                self.session_hours
+            );
         }
         if self.max_login_failures < 1 || self.login_lock_minutes < 1 {
             anyhow::bail!("max_login_failures and login_lock_minutes must be at least 1");
@@ -88,7 +100,11 @@ pub fn mask_url(url: &str) -> String {
             match authority.rsplit_once('@') {
                 Some((userinfo, host)) => {
                     let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-                    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_string() };
+                    let masked = if userinfo.contains(':') {
+                        format!("{user}:***")
+                    } else {
+                        user.to_string()
+                    };
                     format!("{scheme}://{masked}@{host}{tail}")
                 }
                 None => url.to_string(),
@@ -111,7 +127,9 @@ pub fn mask_url(url: &str) -> String {
 
 /// For a SQLite URL, the database file it names (`None` for PostgreSQL or in-memory).
 pub fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return None;
@@ -135,7 +153,12 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Option<HashMap<String, String>> {
-        Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -154,10 +177,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tongban-settings-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("t.toml");
-        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nsession_hours = 8\nlog_format = \"json\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\nsession_hours = 8\nlog_format = \"json\"\n",
+        )
+        .unwrap();
         let s = Settings::load_from(
             Some(&file),
-            env(&[("TONGBAN_LISTEN", "127.0.0.1:7000"), ("TONGBAN_COOKIE_SECURE", "true")]),
+            env(&[
+                ("TONGBAN_LISTEN", "127.0.0.1:7000"),
+                ("TONGBAN_COOKIE_SECURE", "true"),
+            ]),
         )
         .unwrap();
         assert_eq!(s.listen, "127.0.0.1:7000");
@@ -168,8 +198,37 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_documents_every_setting_with_its_default() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("tongban.example.toml");
+        let text = std::fs::read_to_string(&example).unwrap();
+        let from_example = Settings::load_from(Some(&example), env(&[])).unwrap();
+        assert_eq!(from_example, Settings::load_from(None, env(&[])).unwrap());
+        for key in [
+            "listen",
+            "database_url",
+            "secret_key_file",
+            "cookie_secure",
+            "trust_forwarded_for",
+            "session_hours",
+            "max_login_failures",
+            "login_lock_minutes",
+            "log_format",
+        ] {
+            assert!(
+                text.contains(&format!("\n{key} = ")),
+                "{key} is not documented"
+            );
+            assert!(
+                text.contains(&format!("TONGBAN_{}", key.to_uppercase())),
+                "{key} has no variable"
+            );
+        }
+    }
+
+    #[test]
     fn a_missing_config_file_is_an_error() {
-        let err = Settings::load_from(Some(Path::new("/nonexistent/tongban.toml")), env(&[])).unwrap_err();
+        let err = Settings::load_from(Some(Path::new("/nonexistent/tongban.toml")), env(&[]))
+            .unwrap_err();
         assert!(err.to_string().contains("/nonexistent/tongban.toml"));
     }
 
@@ -180,16 +239,34 @@ mod tests {
 
     #[test]
     fn passwords_in_database_urls_are_masked() {
-        assert_eq!(mask_url("postgres://tb:s3cr%40t@db.local:5432/tongban"), "postgres://tb:***@db.local:5432/tongban");
-        assert_eq!(mask_url("postgres://db.local/tongban?user=x&password=p"), "postgres://db.local/tongban?user=x&password=***");
-        assert_eq!(mask_url("postgres://tb@db.local/tongban"), "postgres://tb@db.local/tongban");
-        assert_eq!(mask_url("sqlite://data/tongban.db"), "sqlite://data/tongban.db");
+        assert_eq!(
+            mask_url("postgres://tb:s3cr%40t@db.local:5432/tongban"),
+            "postgres://tb:***@db.local:5432/tongban"
+        );
+        assert_eq!(
+            mask_url("postgres://db.local/tongban?user=x&password=p"),
+            "postgres://db.local/tongban?user=x&password=***"
+        );
+        assert_eq!(
+            mask_url("postgres://tb@db.local/tongban"),
+            "postgres://tb@db.local/tongban"
+        );
+        assert_eq!(
+            mask_url("sqlite://data/tongban.db"),
+            "sqlite://data/tongban.db"
+        );
     }
 
     #[test]
     fn sqlite_urls_name_their_file() {
-        assert_eq!(sqlite_path("sqlite://data/tongban.db?mode=rwc"), Some(PathBuf::from("data/tongban.db")));
-        assert_eq!(sqlite_path("sqlite:///var/lib/tb.db"), Some(PathBuf::from("/var/lib/tb.db")));
+        assert_eq!(
+            sqlite_path("sqlite://data/tongban.db?mode=rwc"),
+            Some(PathBuf::from("data/tongban.db"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/tb.db"),
+            Some(PathBuf::from("/var/lib/tb.db"))
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://x/y"), None);
     }

@@ -72,42 +72,71 @@ macro_rules! account_cols {
 
 impl Store {
     pub async fn account_by_login(&self, login: &str) -> Result<Option<AccountRow>, StoreError> {
-        let sql = concat!("SELECT ", account_cols!(), " FROM accounts WHERE login = $1");
-        Ok(sqlx::query_as(sql).bind(login).fetch_optional(&self.pool).await?)
+        let sql = concat!(
+            "SELECT ",
+            account_cols!(),
+            " FROM accounts WHERE login = $1"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(login)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, StoreError> {
         let sql = concat!("SELECT ", account_cols!(), " FROM accounts WHERE id = $1");
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// The account of the citizen whose ID-number key (a keyed hash) matches.
-    pub async fn account_by_id_number_key(&self, key: &str) -> Result<Option<AccountRow>, StoreError> {
+    pub async fn account_by_id_number_key(
+        &self,
+        key: &str,
+    ) -> Result<Option<AccountRow>, StoreError> {
         let sql = concat!(
             "SELECT ",
             account_cols!(),
             " FROM accounts WHERE id = (SELECT account_id FROM citizen_profiles WHERE id_number_key = $1)"
         );
-        Ok(sqlx::query_as(sql).bind(key).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// Staff accounts scoped to a unit, by login.
-    pub async fn staff_in_unit(&self, unit_kind: &str, unit_id: &str) -> Result<Vec<AccountRow>, StoreError> {
+    pub async fn staff_in_unit(
+        &self,
+        unit_kind: &str,
+        unit_id: &str,
+    ) -> Result<Vec<AccountRow>, StoreError> {
         let sql = concat!(
             "SELECT ",
             account_cols!(),
             " FROM accounts WHERE kind = 'staff' AND unit_kind = $1 AND unit_id = $2 ORDER BY login"
         );
-        Ok(sqlx::query_as(sql).bind(unit_kind).bind(unit_id).fetch_all(&self.pool).await?)
-    }
-
-    pub async fn count_accounts_by_kind(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT kind, COUNT(*) FROM accounts GROUP BY kind ORDER BY kind")
+        Ok(sqlx::query_as(sql)
+            .bind(unit_kind)
+            .bind(unit_id)
             .fetch_all(&self.pool)
             .await?)
     }
 
-    pub async fn citizen_profile(&self, account_id: &str) -> Result<Option<CitizenProfileRow>, StoreError> {
+    pub async fn count_accounts_by_kind(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT kind, COUNT(*) FROM accounts GROUP BY kind ORDER BY kind")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn citizen_profile(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<CitizenProfileRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT account_id, real_name, id_number, id_number_key, phone, division_code
              FROM citizen_profiles WHERE account_id = $1",
@@ -117,7 +146,10 @@ impl Store {
         .await?)
     }
 
-    pub async fn enterprise_profile(&self, account_id: &str) -> Result<Option<EnterpriseProfileRow>, StoreError> {
+    pub async fn enterprise_profile(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<EnterpriseProfileRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT account_id, name, uscc, legal_rep_name, division_code
              FROM enterprise_profiles WHERE account_id = $1",
@@ -172,7 +204,10 @@ impl WriteCtx {
         Ok(())
     }
 
-    pub async fn insert_citizen_profile(&mut self, row: &CitizenProfileRow) -> Result<(), StoreError> {
+    pub async fn insert_citizen_profile(
+        &mut self,
+        row: &CitizenProfileRow,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO citizen_profiles (account_id, real_name, id_number, id_number_key, phone, division_code)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -189,7 +224,10 @@ impl WriteCtx {
         Ok(())
     }
 
-    pub async fn insert_enterprise_profile(&mut self, row: &EnterpriseProfileRow) -> Result<(), StoreError> {
+    pub async fn insert_enterprise_profile(
+        &mut self,
+        row: &EnterpriseProfileRow,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO enterprise_profiles (account_id, name, uscc, legal_rep_name, division_code)
              VALUES ($1, $2, $3, $4, $5)",
@@ -239,7 +277,10 @@ impl WriteCtx {
         Ok(done.rows_affected())
     }
 
-    pub async fn throttle_for_update(&mut self, key: &str) -> Result<Option<ThrottleRow>, StoreError> {
+    pub async fn throttle_for_update(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<ThrottleRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT throttle_key, failures, window_start_ms, locked_until_ms
              FROM login_throttle WHERE throttle_key = $1",

@@ -25,8 +25,10 @@ impl StoreError {
     pub(crate) fn from_write(err: sqlx::Error) -> StoreError {
         if let sqlx::Error::Database(db) = &err {
             let msg = db.message().to_string();
-            let unique = matches!(db.code().as_deref(), Some("23505") | Some("2067") | Some("1555"))
-                || msg.contains("UNIQUE constraint failed");
+            let unique = matches!(
+                db.code().as_deref(),
+                Some("23505") | Some("2067") | Some("1555")
+            ) || msg.contains("UNIQUE constraint failed");
             if unique {
                 return StoreError::Conflict(msg);
             }

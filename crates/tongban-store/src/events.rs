@@ -33,14 +33,19 @@ pub enum VerifyOutcome {
     HeadMismatch { head_seq: i64, last_seq: i64 },
 }
 
-const SELECT_EVENTS: &str = "SELECT seq, at_ms, actor, action, entity_type, entity_id, payload, prev_hash, hash
+const SELECT_EVENTS: &str =
+    "SELECT seq, at_ms, actor, action, entity_type, entity_id, payload, prev_hash, hash
      FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
 impl Store {
     /// Events with `seq > after`, oldest first, at most `limit`. Consumers (indicators, the
     /// upward push) remember the last `seq` they processed and ask again from there.
     pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<EventRow>, StoreError> {
-        let rows = sqlx::query(SELECT_EVENTS).bind(after).bind(limit).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(SELECT_EVENTS)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let record = record_from_row(row)?;
@@ -72,7 +77,11 @@ impl Store {
         let mut verifier = ChainVerifier::new();
         let mut after = 0;
         loop {
-            let rows = sqlx::query(SELECT_EVENTS).bind(after).bind(PAGE).fetch_all(&self.pool).await?;
+            let rows = sqlx::query(SELECT_EVENTS)
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(&self.pool)
+                .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get::<i64, _>(0)?;
             for row in &rows {
@@ -99,9 +108,15 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?;
         if head_seq != count || stored_head != hex::encode(head_hash) {
-            return Ok(VerifyOutcome::HeadMismatch { head_seq, last_seq: count });
+            return Ok(VerifyOutcome::HeadMismatch {
+                head_seq,
+                last_seq: count,
+            });
         }
-        Ok(VerifyOutcome::Intact { count, head_hash: hex::encode(head_hash) })
+        Ok(VerifyOutcome::Intact {
+            count,
+            head_hash: hex::encode(head_hash),
+        })
     }
 }
 

@@ -11,7 +11,8 @@ use tongban_domain::crypto::sm3;
 use crate::error::StoreError;
 
 /// (version, description, SQL) in ascending order. Append; never edit an applied entry.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
 
 pub(crate) async fn run(pool: &AnyPool, now_ms: i64) -> Result<usize, StoreError> {
     sqlx::raw_sql(
@@ -42,7 +43,9 @@ pub(crate) async fn run(pool: &AnyPool, now_ms: i64) -> Result<usize, StoreError
         }
         let mut tx = pool.begin().await?;
         // Migration texts are compiled into the binary, never built from input.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(&mut *tx).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO schema_migrations (version, description, checksum, applied_at_ms)
              VALUES ($1, $2, $3, $4)",

@@ -57,19 +57,37 @@ macro_rules! hall_cols {
 
 impl Store {
     pub async fn division(&self, code: &str) -> Result<Option<DivisionRow>, StoreError> {
-        let sql = concat!("SELECT ", division_cols!(), " FROM divisions WHERE code = $1");
-        Ok(sqlx::query_as(sql).bind(code).fetch_optional(&self.pool).await?)
+        let sql = concat!(
+            "SELECT ",
+            division_cols!(),
+            " FROM divisions WHERE code = $1"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// The divisions directly under `parent` (or the top ones when `None`), by code.
-    pub async fn child_divisions(&self, parent: Option<&str>) -> Result<Vec<DivisionRow>, StoreError> {
+    pub async fn child_divisions(
+        &self,
+        parent: Option<&str>,
+    ) -> Result<Vec<DivisionRow>, StoreError> {
         let rows = match parent {
             Some(code) => {
-                let sql = concat!("SELECT ", division_cols!(), " FROM divisions WHERE parent_code = $1 ORDER BY code");
+                let sql = concat!(
+                    "SELECT ",
+                    division_cols!(),
+                    " FROM divisions WHERE parent_code = $1 ORDER BY code"
+                );
                 sqlx::query_as(sql).bind(code).fetch_all(&self.pool).await?
             }
             None => {
-                let sql = concat!("SELECT ", division_cols!(), " FROM divisions WHERE parent_code IS NULL ORDER BY code");
+                let sql = concat!(
+                    "SELECT ",
+                    division_cols!(),
+                    " FROM divisions WHERE parent_code IS NULL ORDER BY code"
+                );
                 sqlx::query_as(sql).fetch_all(&self.pool).await?
             }
         };
@@ -78,37 +96,67 @@ impl Store {
 
     /// Every division of one level (4 = county), by code.
     pub async fn divisions_at_level(&self, level: i64) -> Result<Vec<DivisionRow>, StoreError> {
-        let sql = concat!("SELECT ", division_cols!(), " FROM divisions WHERE level = $1 ORDER BY code");
-        Ok(sqlx::query_as(sql).bind(level).fetch_all(&self.pool).await?)
-    }
-
-    /// Counts divisions per level, for dashboards and checks.
-    pub async fn count_divisions_by_level(&self) -> Result<Vec<(i64, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT level, COUNT(*) FROM divisions GROUP BY level ORDER BY level")
+        let sql = concat!(
+            "SELECT ",
+            division_cols!(),
+            " FROM divisions WHERE level = $1 ORDER BY code"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(level)
             .fetch_all(&self.pool)
             .await?)
     }
 
+    /// Counts divisions per level, for dashboards and checks.
+    pub async fn count_divisions_by_level(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT level, COUNT(*) FROM divisions GROUP BY level ORDER BY level")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
     pub async fn department(&self, id: &str) -> Result<Option<DepartmentRow>, StoreError> {
-        let sql = concat!("SELECT ", department_cols!(), " FROM departments WHERE id = $1");
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        let sql = concat!(
+            "SELECT ",
+            department_cols!(),
+            " FROM departments WHERE id = $1"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// Departments seated in exactly this division, by name.
-    pub async fn departments_in(&self, division_code: &str) -> Result<Vec<DepartmentRow>, StoreError> {
-        let sql = concat!("SELECT ", department_cols!(), " FROM departments WHERE division_code = $1 ORDER BY id");
-        Ok(sqlx::query_as(sql).bind(division_code).fetch_all(&self.pool).await?)
+    pub async fn departments_in(
+        &self,
+        division_code: &str,
+    ) -> Result<Vec<DepartmentRow>, StoreError> {
+        let sql = concat!(
+            "SELECT ",
+            department_cols!(),
+            " FROM departments WHERE division_code = $1 ORDER BY id"
+        );
+        Ok(sqlx::query_as(sql)
+            .bind(division_code)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     pub async fn count_departments(&self) -> Result<i64, StoreError> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM departments").fetch_one(&self.pool).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM departments")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n)
     }
 
     pub async fn hall(&self, id: &str) -> Result<Option<HallRow>, StoreError> {
         let sql = concat!("SELECT ", hall_cols!(), " FROM halls WHERE id = $1");
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// Halls whose division code starts with `code_prefix` (a whole subtree: the significant
@@ -121,13 +169,21 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<HallRow>, StoreError> {
-        let sql = concat!("SELECT ", hall_cols!(), " FROM halls
+        let sql = concat!(
+            "SELECT ",
+            hall_cols!(),
+            " FROM halls
              WHERE division_code LIKE $1 AND ($2 = '' OR kind = $2) AND ($3 = '' OR name LIKE $3)
-             ORDER BY division_code, id LIMIT $4 OFFSET $5");
+             ORDER BY division_code, id LIMIT $4 OFFSET $5"
+        );
         Ok(sqlx::query_as(sql)
             .bind(format!("{}%", escape_like(code_prefix)))
             .bind(kind.unwrap_or_default())
-            .bind(name_contains.map(|n| format!("%{}%", escape_like(n))).unwrap_or_default())
+            .bind(
+                name_contains
+                    .map(|n| format!("%{}%", escape_like(n)))
+                    .unwrap_or_default(),
+            )
             .bind(limit)
             .bind(offset)
             .fetch_all(&self.pool)
@@ -135,9 +191,11 @@ impl Store {
     }
 
     pub async fn count_halls_by_kind(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT kind, COUNT(*) FROM halls GROUP BY kind ORDER BY kind")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT kind, COUNT(*) FROM halls GROUP BY kind ORDER BY kind")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// Departments whose name contains `fragment`, for the portal search.
@@ -146,7 +204,11 @@ impl Store {
         fragment: &str,
         limit: i64,
     ) -> Result<Vec<DepartmentRow>, StoreError> {
-        let sql = concat!("SELECT ", department_cols!(), " FROM departments WHERE name LIKE $1 ORDER BY division_code, id LIMIT $2");
+        let sql = concat!(
+            "SELECT ",
+            department_cols!(),
+            " FROM departments WHERE name LIKE $1 ORDER BY division_code, id LIMIT $2"
+        );
         Ok(sqlx::query_as(sql)
             .bind(format!("%{}%", escape_like(fragment)))
             .bind(limit)
@@ -157,14 +219,16 @@ impl Store {
 
 impl WriteCtx {
     pub async fn insert_division(&mut self, row: &DivisionRow) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO divisions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)")
-            .bind(&row.code)
-            .bind(&row.name)
-            .bind(row.level)
-            .bind(&row.parent_code)
-            .execute(self.conn())
-            .await
-            .map_err(StoreError::from_write)?;
+        sqlx::query(
+            "INSERT INTO divisions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&row.code)
+        .bind(&row.name)
+        .bind(row.level)
+        .bind(&row.parent_code)
+        .execute(self.conn())
+        .await
+        .map_err(StoreError::from_write)?;
         Ok(())
     }
 
@@ -247,7 +311,11 @@ impl WriteCtx {
 
     /// Reads a department inside the transaction (to compare before and after an edit).
     pub async fn department_for_update(&mut self, id: &str) -> Result<DepartmentRow, StoreError> {
-        let sql = concat!("SELECT ", department_cols!(), " FROM departments WHERE id = $1");
+        let sql = concat!(
+            "SELECT ",
+            department_cols!(),
+            " FROM departments WHERE id = $1"
+        );
         sqlx::query_as(sql)
             .bind(id)
             .fetch_optional(self.conn())

@@ -29,7 +29,11 @@ pub struct StoreOptions {
 
 impl StoreOptions {
     pub fn new(url: impl Into<String>) -> StoreOptions {
-        StoreOptions { url: url.into(), max_connections: 8, max_batch: 256 }
+        StoreOptions {
+            url: url.into(),
+            max_connections: 8,
+            max_batch: 256,
+        }
     }
 }
 
@@ -69,7 +73,11 @@ impl Store {
         let pool = pool_options.connect(&url).await?;
         crate::migrate::run(&pool, now_ms).await?;
         let writer = writer::spawn(pool.clone(), options.max_batch.max(1));
-        Ok(Store { pool, engine, writer })
+        Ok(Store {
+            pool,
+            engine,
+            writer,
+        })
     }
 
     pub fn engine(&self) -> Engine {

@@ -167,7 +167,10 @@ impl Store {
     {
         let (reply, answer) = oneshot::channel();
         let unit: Box<dyn Unit> = Box::new(TypedUnit { work, reply });
-        self.writer.sender.send(unit).map_err(|_| E::from(StoreError::WriterGone))?;
+        self.writer
+            .sender
+            .send(unit)
+            .map_err(|_| E::from(StoreError::WriterGone))?;
         answer.await.map_err(|_| E::from(StoreError::WriterGone))?
     }
 
@@ -252,13 +255,20 @@ async fn commit_batch(pool: &AnyPool, batch: Vec<Box<dyn Unit>>, stats: &Counter
 async fn open_ctx(pool: &AnyPool) -> Result<WriteCtx, StoreError> {
     let mut tx = pool.begin().await?;
     // Taking the head row's write lock first serialises writers of other processes too.
-    sqlx::query("UPDATE event_chain_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+    sqlx::query("UPDATE event_chain_head SET seq = seq WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
     let (head_seq, head_hex): (i64, String) =
         sqlx::query_as("SELECT seq, hash FROM event_chain_head WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
     let head_hash = parse_hash(&head_hex)?;
-    Ok(WriteCtx { tx, head_seq, head_hash, events_appended: 0 })
+    Ok(WriteCtx {
+        tx,
+        head_seq,
+        head_hash,
+        events_appended: 0,
+    })
 }
 
 async fn close_ctx(mut ctx: WriteCtx) -> Result<(), StoreError> {
@@ -278,15 +288,23 @@ async fn run_in_savepoint(
     unit: Box<dyn Unit>,
 ) -> Result<Option<Completion>, StoreError> {
     let (seq, hash, appended) = (ctx.head_seq, ctx.head_hash, ctx.events_appended);
-    sqlx::query("SAVEPOINT tb_unit").execute(&mut *ctx.tx).await?;
+    sqlx::query("SAVEPOINT tb_unit")
+        .execute(&mut *ctx.tx)
+        .await?;
     match unit.run(ctx).await {
         Some(done) => {
-            sqlx::query("RELEASE SAVEPOINT tb_unit").execute(&mut *ctx.tx).await?;
+            sqlx::query("RELEASE SAVEPOINT tb_unit")
+                .execute(&mut *ctx.tx)
+                .await?;
             Ok(Some(done))
         }
         None => {
-            sqlx::query("ROLLBACK TO SAVEPOINT tb_unit").execute(&mut *ctx.tx).await?;
-            sqlx::query("RELEASE SAVEPOINT tb_unit").execute(&mut *ctx.tx).await?;
+            sqlx::query("ROLLBACK TO SAVEPOINT tb_unit")
+                .execute(&mut *ctx.tx)
+                .await?;
+            sqlx::query("RELEASE SAVEPOINT tb_unit")
+                .execute(&mut *ctx.tx)
+                .await?;
             ctx.head_seq = seq;
             ctx.head_hash = hash;
             ctx.events_appended = appended;

@@ -26,7 +26,12 @@ impl TestDb {
         let url = format!("sqlite://{}/test.db", dir.display());
         let store = Store::open(&StoreOptions::new(&url), NOW_MS).await.unwrap();
         let raw = AnyPool::connect(&url).await.unwrap();
-        TestDb { store, raw, url, cleanup: Cleanup::File(dir) }
+        TestDb {
+            store,
+            raw,
+            url,
+            cleanup: Cleanup::File(dir),
+        }
     }
 
     pub async fn postgres() -> Option<TestDb> {
@@ -43,7 +48,12 @@ impl TestDb {
         let url = format!("{admin_url}{sep}options[search_path]={schema}");
         let store = Store::open(&StoreOptions::new(&url), NOW_MS).await.unwrap();
         let raw = AnyPool::connect(&url).await.unwrap();
-        Some(TestDb { store, raw, url, cleanup: Cleanup::Schema { admin_url, schema } })
+        Some(TestDb {
+            store,
+            raw,
+            url,
+            cleanup: Cleanup::Schema { admin_url, schema },
+        })
     }
 
     pub async fn cleanup(self) {

@@ -11,7 +11,10 @@ async fn append(db: &TestDb, n: usize) {
     for i in 0..n {
         db.store
             .write(move |ctx| {
-                Box::pin(async move { ctx.append_event(event("thing.done", &format!("e{i}"))).await })
+                Box::pin(async move {
+                    ctx.append_event(event("thing.done", &format!("e{i}")))
+                        .await
+                })
             })
             .await
             .unwrap();
@@ -26,19 +29,28 @@ async fn every_event_chains_to_the_one_before_it(db: &TestDb) {
     }
     assert_eq!(db.store.head_seq().await.unwrap(), 12);
 }
-contract!(every_event_chains_to_the_one_before_it, super::every_event_chains_to_the_one_before_it);
+contract!(
+    every_event_chains_to_the_one_before_it,
+    super::every_event_chains_to_the_one_before_it
+);
 
 async fn consumers_page_through_events_with_a_cursor(db: &TestDb) {
     append(db, 7).await;
     let first = db.store.events_after(0, 5).await.unwrap();
-    assert_eq!(first.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert_eq!(
+        first.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
     let rest = db.store.events_after(5, 5).await.unwrap();
     assert_eq!(rest.iter().map(|e| e.seq).collect::<Vec<_>>(), [6, 7]);
     assert!(db.store.events_after(7, 5).await.unwrap().is_empty());
     assert_eq!(first[0].entity_id, "e0");
     assert_eq!(first[0].payload, r#"{"id":"e0"}"#);
 }
-contract!(consumers_page_through_events_with_a_cursor, super::consumers_page_through_events_with_a_cursor);
+contract!(
+    consumers_page_through_events_with_a_cursor,
+    super::consumers_page_through_events_with_a_cursor
+);
 
 async fn an_edited_event_is_named_by_verify(db: &TestDb) {
     append(db, 5).await;
@@ -55,35 +67,59 @@ async fn an_edited_event_is_named_by_verify(db: &TestDb) {
         other => panic!("expected a break, got {other:?}"),
     }
 }
-contract!(an_edited_event_is_named_by_verify, super::an_edited_event_is_named_by_verify);
+contract!(
+    an_edited_event_is_named_by_verify,
+    super::an_edited_event_is_named_by_verify
+);
 
 async fn a_deleted_event_is_named_by_verify(db: &TestDb) {
     append(db, 5).await;
-    sqlx::query("DELETE FROM events WHERE seq = 2").execute(&db.raw).await.unwrap();
+    sqlx::query("DELETE FROM events WHERE seq = 2")
+        .execute(&db.raw)
+        .await
+        .unwrap();
     match db.store.verify_events().await.unwrap() {
         VerifyOutcome::Broken(b) => {
-            assert_eq!(b.seq, 3, "the first event after the hole is the first bad one");
+            assert_eq!(
+                b.seq, 3,
+                "the first event after the hole is the first bad one"
+            );
             assert_eq!(b.kind, ChainBreakKind::Missing { expected_seq: 2 });
         }
         other => panic!("expected a break, got {other:?}"),
     }
 }
-contract!(a_deleted_event_is_named_by_verify, super::a_deleted_event_is_named_by_verify);
+contract!(
+    a_deleted_event_is_named_by_verify,
+    super::a_deleted_event_is_named_by_verify
+);
 
 async fn deleting_the_newest_event_is_caught_by_the_chain_head(db: &TestDb) {
     append(db, 4).await;
-    sqlx::query("DELETE FROM events WHERE seq = 4").execute(&db.raw).await.unwrap();
+    sqlx::query("DELETE FROM events WHERE seq = 4")
+        .execute(&db.raw)
+        .await
+        .unwrap();
     assert_eq!(
         db.store.verify_events().await.unwrap(),
-        VerifyOutcome::HeadMismatch { head_seq: 4, last_seq: 3 }
+        VerifyOutcome::HeadMismatch {
+            head_seq: 4,
+            last_seq: 3
+        }
     );
 }
-contract!(deleting_the_newest_event_is_caught_by_the_chain_head, super::deleting_the_newest_event_is_caught_by_the_chain_head);
+contract!(
+    deleting_the_newest_event_is_caught_by_the_chain_head,
+    super::deleting_the_newest_event_is_caught_by_the_chain_head
+);
 
 async fn an_inserted_event_is_named_by_verify(db: &TestDb) {
     append(db, 3).await;
     // Make room by renumbering 3 -> 4, then slip a forged event in as #3.
-    sqlx::query("UPDATE events SET seq = 4 WHERE seq = 3").execute(&db.raw).await.unwrap();
+    sqlx::query("UPDATE events SET seq = 4 WHERE seq = 3")
+        .execute(&db.raw)
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO events (seq, at_ms, actor, action, entity_type, entity_id, payload, prev_hash, hash)
          SELECT 3, at_ms, actor, 'thing.forged', entity_type, entity_id, payload, prev_hash, hash FROM events WHERE seq = 2",
@@ -96,18 +132,22 @@ async fn an_inserted_event_is_named_by_verify(db: &TestDb) {
         other => panic!("expected a break, got {other:?}"),
     }
 }
-contract!(an_inserted_event_is_named_by_verify, super::an_inserted_event_is_named_by_verify);
+contract!(
+    an_inserted_event_is_named_by_verify,
+    super::an_inserted_event_is_named_by_verify
+);
 
 async fn concurrent_writers_are_all_acknowledged_and_a_failing_one_rolls_back_alone(db: &TestDb) {
     let mut tasks = Vec::new();
-    for i in 0..40 {
+    for i in 0..40_u32 {
         let store = db.store.clone();
         tasks.push(tokio::spawn(async move {
             store
                 .write(move |ctx| {
                     Box::pin(async move {
-                        ctx.append_event(event("thing.done", &format!("w{i}"))).await?;
-                        if i % 4 == 0 {
+                        ctx.append_event(event("thing.done", &format!("w{i}")))
+                            .await?;
+                        if i.is_multiple_of(4) {
                             return Err(StoreError::NotFound("forced failure"));
                         }
                         Ok(i)
@@ -127,9 +167,12 @@ async fn concurrent_writers_are_all_acknowledged_and_a_failing_one_rolls_back_al
     let events = db.store.events_after(0, 100).await.unwrap();
     assert!(events.iter().all(|e| {
         let n: usize = e.entity_id[1..].parse().unwrap();
-        n % 4 != 0
+        !n.is_multiple_of(4)
     }));
-    assert!(matches!(db.store.verify_events().await.unwrap(), VerifyOutcome::Intact { count: 30, .. }));
+    assert!(matches!(
+        db.store.verify_events().await.unwrap(),
+        VerifyOutcome::Intact { count: 30, .. }
+    ));
     let stats = db.store.write_stats();
     assert_eq!(stats.units, 30);
     assert_eq!(stats.events, 30);
@@ -143,15 +186,21 @@ contract!(
 async fn a_second_store_on_the_same_database_continues_the_same_chain(db: &TestDb) {
     append(db, 2).await;
     // The head lives in the database, not in the writer's memory.
-    let second = tongban_store::Store::open(&tongban_store::StoreOptions::new(&db.url), crate::engines::NOW_MS)
-        .await
-        .unwrap();
+    let second = tongban_store::Store::open(
+        &tongban_store::StoreOptions::new(&db.url),
+        crate::engines::NOW_MS,
+    )
+    .await
+    .unwrap();
     second
         .write(|ctx| Box::pin(async move { ctx.append_event(event("thing.done", "again")).await }))
         .await
         .unwrap();
     append(db, 1).await;
-    assert!(matches!(db.store.verify_events().await.unwrap(), VerifyOutcome::Intact { count: 4, .. }));
+    assert!(matches!(
+        db.store.verify_events().await.unwrap(),
+        VerifyOutcome::Intact { count: 4, .. }
+    ));
     second.close().await;
 }
 contract!(

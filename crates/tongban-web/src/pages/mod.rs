@@ -3,6 +3,9 @@
 
 mod auth;
 mod chrome;
+mod form;
+mod hall_edit;
+mod halls;
 mod home;
 mod viewer;
 
@@ -26,6 +29,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/login", get(auth::login_form).post(auth::login_submit))
         .route("/logout", post(auth::logout))
         .route("/mode", post(auth::switch_mode))
+        .route("/halls", get(halls::finder))
+        .route("/halls/{id}", get(halls::detail))
+        .route("/admin/halls/{id}/edit", get(hall_edit::edit_form).post(hall_edit::edit_submit))
         .route("/static/site.css", get(site_css))
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(state, viewer::attach_viewer))

@@ -2,6 +2,8 @@
 //! when `TONGBAN_TEST_PG_URL` is set for the PostgreSQL-only tests), driven by a real client.
 //! All HTTP tests live in this one binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod api_access;
 mod api_flows;
 mod logs;

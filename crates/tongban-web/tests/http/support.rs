@@ -37,13 +37,27 @@ pub async fn spawn_app() -> TestApp {
     crate::logs::capture();
     let dir = std::env::temp_dir().join(format!("tongban-http-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/t.db", dir.display());
+    let url = match std::env::var("TONGBAN_HTTP_ON_PG").ok().zip(std::env::var("TONGBAN_TEST_PG_URL").ok()) {
+        Some((flag, pg)) if flag == "1" => postgres_schema_url(&pg).await,
+        _ => format!("sqlite://{}/t.db", dir.display()),
+    };
     let clock = Arc::new(FakeClock::at(datetime!(2026-11-25 02:00 UTC)));
     let app = open_app(&url, clock.clone()).await;
     let city = tongban_demo::generate(&DemoConfig { seed: 7, citizens: 5, enterprises: 3 });
     app.seed_demo(city).await.unwrap();
     let base = serve(app.clone()).await;
     TestApp { base, app, clock, url, client: client(), dir }
+}
+
+/// A fresh schema in the test PostgreSQL database (left behind; CI databases are thrown away).
+async fn postgres_schema_url(admin_url: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let schema = format!("http_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::AnyPool::connect(admin_url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+    admin.close().await;
+    let sep = if admin_url.contains('?') { '&' } else { '?' };
+    format!("{admin_url}{sep}options[search_path]={schema}")
 }
 
 pub async fn open_app(url: &str, clock: Arc<FakeClock>) -> App {
