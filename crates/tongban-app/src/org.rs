@@ -180,13 +180,47 @@ impl App {
         let division = DivisionCode::parse(&current.division_code)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         who.require_scope(&[Role::SystemAdmin], &division)?;
+        let mut errors = Vec::new();
+        let name = collect(&mut errors, required("name", &edit.name, 100));
+        let address = collect(&mut errors, required("address", &edit.address, 200));
+        let phone = collect(&mut errors, parse_phone(&edit.phone));
+        let latitude_e6 = collect(
+            &mut errors,
+            parse_degrees("latitude", &edit.latitude, 3, 54),
+        );
+        let longitude_e6 = collect(
+            &mut errors,
+            parse_degrees("longitude", &edit.longitude, 73, 136),
+        );
+        let opening_hours = collect(
+            &mut errors,
+            required("opening_hours", &edit.opening_hours, 100),
+        );
+        let (
+            Some(name),
+            Some(address),
+            Some(phone),
+            Some(latitude_e6),
+            Some(longitude_e6),
+            Some(opening_hours),
+        ) = (
+            name,
+            address,
+            phone,
+            latitude_e6,
+            longitude_e6,
+            opening_hours,
+        )
+        else {
+            return Err(AppError::fields(errors));
+        };
         let updated = HallRow {
-            name: required("name", &edit.name, 100)?,
-            address: required("address", &edit.address, 200)?,
-            phone: parse_phone(&edit.phone)?,
-            latitude_e6: parse_degrees("latitude", &edit.latitude, 3, 54)?,
-            longitude_e6: parse_degrees("longitude", &edit.longitude, 73, 136)?,
-            opening_hours: required("opening_hours", &edit.opening_hours, 100)?,
+            name,
+            address,
+            phone,
+            latitude_e6,
+            longitude_e6,
+            opening_hours,
             ..current.clone()
         };
         let actor = who.account_id().to_string();

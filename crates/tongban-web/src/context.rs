@@ -38,9 +38,14 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         latency_ms = elapsed.as_millis() as u64,
         "request"
     );
-    let labels = [("method", method.to_string()), ("route", route), ("status", status.to_string())];
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route),
+        ("status", status.to_string()),
+    ];
     metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels[..2]).record(elapsed.as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels[..2])
+        .record(elapsed.as_secs_f64());
     response
 }
 
@@ -51,7 +56,10 @@ pub struct RouteTag(pub String);
 /// A route layer: the outer layer runs before routing and cannot see `MatchedPath`, so the
 /// matched template travels back on the response.
 pub async fn tag_route(request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string());
     let mut response = next.run(request).await;
     if let Some(route) = route {
         response.extensions_mut().insert(RouteTag(route));

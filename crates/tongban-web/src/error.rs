@@ -38,7 +38,9 @@ impl WebError {
             WebError::App(err) => {
                 let status = match err {
                     AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                    AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+                    AppError::Unauthenticated | AppError::BadCredentials => {
+                        StatusCode::UNAUTHORIZED
+                    }
                     AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
                     AppError::Forbidden => StatusCode::FORBIDDEN,
                     AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -50,15 +52,25 @@ impl WebError {
                     _ => Vec::new(),
                 };
                 let message = match err {
-                    AppError::Internal(_) => "系统繁忙，请稍后再试；如需帮助，请提供下方的请求编号".to_string(),
+                    AppError::Internal(_) => {
+                        "系统繁忙，请稍后再试；如需帮助，请提供下方的请求编号".to_string()
+                    }
                     other => other.to_string(),
                 };
                 (status, err.code(), message, fields)
             }
-            WebError::NotFound => {
-                (StatusCode::NOT_FOUND, "not_found", "您访问的页面不存在".to_string(), Vec::new())
-            }
-            WebError::BadRequest(msg) => (StatusCode::BAD_REQUEST, "bad_request", msg.clone(), Vec::new()),
+            WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "您访问的页面不存在".to_string(),
+                Vec::new(),
+            ),
+            WebError::BadRequest(msg) => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                msg.clone(),
+                Vec::new(),
+            ),
             WebError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "csrf",
@@ -66,7 +78,12 @@ impl WebError {
                 Vec::new(),
             ),
         };
-        PendingError { status, code, message, fields }
+        PendingError {
+            status,
+            code,
+            message,
+            fields,
+        }
     }
 }
 

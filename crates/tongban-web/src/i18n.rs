@@ -54,8 +54,14 @@ mod tests {
     #[test]
     fn the_catalogue_has_no_duplicate_or_malformed_lines() {
         let mut seen = std::collections::HashSet::new();
-        for line in ZH_CN.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-            let (key, value) = line.split_once(" = ").unwrap_or_else(|| panic!("malformed line: {line}"));
+        for line in ZH_CN
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let (key, value) = line
+                .split_once(" = ")
+                .unwrap_or_else(|| panic!("malformed line: {line}"));
             assert!(seen.insert(key.trim()), "duplicate key {key}");
             assert!(!value.trim().is_empty(), "empty text for {key}");
         }
@@ -77,7 +83,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing from zh-CN.txt: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from zh-CN.txt: {missing:?}"
+        );
     }
 
     #[test]

@@ -36,7 +36,11 @@ pub struct WebOptions {
 
 /// Builds the whole router.
 pub fn router(app: tongban_app::App, options: WebOptions) -> Router {
-    let state = AppState { app, options: Arc::new(options), metrics: metrics::handle() };
+    let state = AppState {
+        app,
+        options: Arc::new(options),
+        metrics: metrics::handle(),
+    };
     Router::new()
         .merge(pages::router(state.clone()))
         .nest("/api/v1", api::router(state.clone()))
@@ -55,9 +59,12 @@ pub async fn serve(
     options: WebOptions,
 ) -> std::io::Result<()> {
     let router = router(app, options);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -27,7 +27,10 @@ pub fn handle() -> PrometheusHandle {
 /// Liveness and readiness: 200 when the database answers.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.app.health().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": "ok" }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": "ok" })),
+        ),
         Err(err) => {
             tracing::error!(error = %err, "health check failed");
             (
@@ -43,5 +46,8 @@ pub async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
     metrics::gauge!("tongban_writer_batches").set(stats.batches as f64);
     metrics::gauge!("tongban_writer_units").set(stats.units as f64);
     metrics::gauge!("tongban_writer_events").set(stats.events as f64);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
 }

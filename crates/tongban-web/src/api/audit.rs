@@ -29,7 +29,10 @@ pub async fn citizen_record(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CitizenRecordDto>, WebError> {
-    let r = state.app.view_citizen_record(&caller.principal, &id).await?;
+    let r = state
+        .app
+        .view_citizen_record(&caller.principal, &id)
+        .await?;
     Ok(Json(CitizenRecordDto {
         account_id: r.account_id,
         real_name: r.real_name,
@@ -82,7 +85,14 @@ pub async fn events(
     caller: Caller,
     Query(p): Query<EventParams>,
 ) -> Result<Json<Vec<EventDto>>, WebError> {
-    let rows = state.app.events_after(&caller.principal, p.after.unwrap_or(0), p.limit.unwrap_or(100)).await?;
+    let rows = state
+        .app
+        .events_after(
+            &caller.principal,
+            p.after.unwrap_or(0),
+            p.limit.unwrap_or(100),
+        )
+        .await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
@@ -99,15 +109,24 @@ pub struct VerifyDto {
 /// Re-compute the hash chain of the whole event log.
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, body = VerifyDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn verify(State(state): State<AppState>, caller: Caller) -> Result<Json<VerifyDto>, WebError> {
-    Ok(Json(verify_dto(state.app.verify_audit_chain(&caller.principal).await?)))
+pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<VerifyDto>, WebError> {
+    Ok(Json(verify_dto(
+        state.app.verify_audit_chain(&caller.principal).await?,
+    )))
 }
 
 pub fn verify_dto(outcome: VerifyOutcome) -> VerifyDto {
     match outcome {
-        VerifyOutcome::Intact { count, head_hash } => {
-            VerifyDto { intact: true, count: Some(count), head_hash: Some(head_hash), first_bad_seq: None, problem: None }
-        }
+        VerifyOutcome::Intact { count, head_hash } => VerifyDto {
+            intact: true,
+            count: Some(count),
+            head_hash: Some(head_hash),
+            first_bad_seq: None,
+            problem: None,
+        },
         VerifyOutcome::Broken(b) => VerifyDto {
             intact: false,
             count: None,
@@ -120,7 +139,9 @@ pub fn verify_dto(outcome: VerifyOutcome) -> VerifyDto {
             count: Some(last_seq),
             head_hash: None,
             first_bad_seq: Some(last_seq + 1),
-            problem: Some(format!("链头记录为第 {head_seq} 号事件，但日志只到第 {last_seq} 号：最新的事件被删除")),
+            problem: Some(format!(
+                "链头记录为第 {head_seq} 号事件，但日志只到第 {last_seq} 号：最新的事件被删除"
+            )),
         },
     }
 }

@@ -1,8 +1,8 @@
 //! `/auth/login`, `/auth/logout` and `/me`.
 
+use axum::Extension;
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
-use axum::Extension;
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -69,15 +69,33 @@ pub async fn login(
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<LoginResponse>, WebError> {
-    let client = client_address(&headers, connect.as_ref().map(|c| &c.0), state.options.trust_forwarded_for);
-    let outcome = state.app.login(LoginRequest { login: body.login, password: body.password, client }).await?;
-    Ok(Json(LoginResponse { me: me_dto(&outcome.principal), token: outcome.token, expires_at_ms: outcome.expires_at_ms }))
+    let client = client_address(
+        &headers,
+        connect.as_ref().map(|c| &c.0),
+        state.options.trust_forwarded_for,
+    );
+    let outcome = state
+        .app
+        .login(LoginRequest {
+            login: body.login,
+            password: body.password,
+            client,
+        })
+        .await?;
+    Ok(Json(LoginResponse {
+        me: me_dto(&outcome.principal),
+        token: outcome.token,
+        expires_at_ms: outcome.expires_at_ms,
+    }))
 }
 
 /// End the session of this token.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<axum::http::StatusCode, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<axum::http::StatusCode, WebError> {
     state.app.logout(&caller.token).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

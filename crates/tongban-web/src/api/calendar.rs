@@ -37,7 +37,11 @@ pub struct CalendarYearDto {
 /// Every day of a year, with working / rest and why.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
     responses((status = 200, body = CalendarYearDto), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn year(State(state): State<AppState>, _caller: Caller, Path(year): Path<i32>) -> Result<Json<CalendarYearDto>, WebError> {
+pub async fn year(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(year): Path<i32>,
+) -> Result<Json<CalendarYearDto>, WebError> {
     let days = state.app.calendar_year_days(year)?;
     let working_days = days.iter().filter(|d| d.working).count();
     let days = days
@@ -60,7 +64,11 @@ pub async fn year(State(state): State<AppState>, _caller: Caller, Path(year): Pa
             }
         })
         .collect();
-    Ok(Json(CalendarYearDto { year, working_days, days }))
+    Ok(Json(CalendarYearDto {
+        year,
+        working_days,
+        days,
+    }))
 }
 
 /// A year as the State Council notice publishes it.
@@ -91,7 +99,10 @@ pub async fn import_year(
         )));
     }
     let text = serde_json::to_string(&body).map_err(|e| WebError::BadRequest(e.to_string()))?;
-    state.app.import_calendar_year(&caller.principal, &text).await?;
+    state
+        .app
+        .import_calendar_year(&caller.principal, &text)
+        .await?;
     self::year(State(state), caller, Path(year)).await
 }
 
@@ -141,7 +152,11 @@ pub async fn due_date(
         pauses: body
             .pauses
             .into_iter()
-            .map(|p| PauseRequest { from: p.from, until: p.until, reason: p.reason })
+            .map(|p| PauseRequest {
+                from: p.from,
+                until: p.until,
+                reason: p.reason,
+            })
             .collect(),
     };
     let answer = state.app.due_date(&request)?;

@@ -18,7 +18,11 @@ pub struct Caller {
 }
 
 /// Looks the token up once per request; handlers then take [`Caller`].
-pub async fn attach_caller(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn attach_caller(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let token = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -28,7 +32,10 @@ pub async fn attach_caller(State(state): State<AppState>, mut request: Request, 
     if let Some(token) = token {
         match state.app.session(&token).await {
             Ok(Some(session)) => {
-                request.extensions_mut().insert(Caller { principal: session.principal, token });
+                request.extensions_mut().insert(Caller {
+                    principal: session.principal,
+                    token,
+                });
             }
             Ok(None) => {}
             Err(err) => return WebError::from(err).into_response(),
@@ -41,6 +48,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Caller>().cloned().ok_or(WebError::App(AppError::Unauthenticated))
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or(WebError::App(AppError::Unauthenticated))
     }
 }

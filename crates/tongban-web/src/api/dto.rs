@@ -41,7 +41,12 @@ pub struct DivisionDto {
 
 impl From<DivisionRow> for DivisionDto {
     fn from(d: DivisionRow) -> Self {
-        DivisionDto { code: d.code, name: d.name, level: d.level, parent_code: d.parent_code }
+        DivisionDto {
+            code: d.code,
+            name: d.name,
+            level: d.level,
+            parent_code: d.parent_code,
+        }
     }
 }
 

@@ -62,8 +62,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/divisions/{code}", get(org::division))
         .route("/halls", get(org::find_halls))
         .route("/halls/{id}", get(org::hall).put(org::edit_hall))
-        .route("/departments/{id}", get(org::department).put(org::edit_department))
-        .route("/calendar/{year}", get(calendar::year).put(calendar::import_year))
+        .route(
+            "/departments/{id}",
+            get(org::department).put(org::edit_department),
+        )
+        .route(
+            "/calendar/{year}",
+            get(calendar::year).put(calendar::import_year),
+        )
         .route("/calendar/due-date", post(calendar::due_date))
         .route("/validate", post(validate::validate))
         .route("/citizens/{id}", get(audit::citizen_record))
@@ -71,7 +77,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/audit/verify", post(audit::verify))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
-        .layer(axum::middleware::from_fn_with_state(state, caller::attach_caller))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            caller::attach_caller,
+        ))
 }
 
 #[derive(OpenApi)]
@@ -102,7 +111,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
-            components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
         }
     }
 }

@@ -8,7 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
 use super::dto::{
-    ApiJson, DepartmentDto, DepartmentEditDto, DivisionDto, DivisionPageDto, ErrorBody, HallDto, HallEditDto,
+    ApiJson, DepartmentDto, DepartmentEditDto, DivisionDto, DivisionPageDto, ErrorBody, HallDto,
+    HallEditDto,
 };
 use crate::error::WebError;
 use crate::state::AppState;
@@ -16,8 +17,19 @@ use crate::state::AppState;
 /// The top of the division tree.
 #[utoipa::path(get, path = "/api/v1/divisions", tag = "org",
     responses((status = 200, body = Vec<DivisionDto>), (status = 401, body = ErrorBody)))]
-pub async fn top_divisions(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<DivisionDto>>, WebError> {
-    Ok(Json(state.app.top_divisions().await?.into_iter().map(DivisionDto::from).collect()))
+pub async fn top_divisions(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Vec<DivisionDto>>, WebError> {
+    Ok(Json(
+        state
+            .app
+            .top_divisions()
+            .await?
+            .into_iter()
+            .map(DivisionDto::from)
+            .collect(),
+    ))
 }
 
 /// One division with its ancestors, children, departments and halls.
@@ -66,12 +78,24 @@ pub async fn find_halls(
         page: p.page.unwrap_or(1),
         per_page: p.per_page.unwrap_or(20),
     };
-    Ok(Json(state.app.find_halls(&query).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        state
+            .app
+            .find_halls(&query)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/halls/{id}", tag = "org", params(("id" = String, Path)),
     responses((status = 200, body = HallDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn hall(State(state): State<AppState>, _caller: Caller, Path(id): Path<String>) -> Result<Json<HallDto>, WebError> {
+pub async fn hall(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<HallDto>, WebError> {
     Ok(Json(state.app.hall(&id).await?.into()))
 }
 
@@ -93,7 +117,13 @@ pub async fn edit_hall(
         longitude: body.longitude,
         opening_hours: body.opening_hours,
     };
-    Ok(Json(state.app.edit_hall(&caller.principal, &id, edit).await?.into()))
+    Ok(Json(
+        state
+            .app
+            .edit_hall(&caller.principal, &id, edit)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "org", params(("id" = String, Path)),
@@ -117,6 +147,16 @@ pub async fn edit_department(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DepartmentEditDto>,
 ) -> Result<Json<DepartmentDto>, WebError> {
-    let edit = DepartmentEdit { name: body.name, short_name: body.short_name, uscc: body.uscc };
-    Ok(Json(state.app.edit_department(&caller.principal, &id, edit).await?.into()))
+    let edit = DepartmentEdit {
+        name: body.name,
+        short_name: body.short_name,
+        uscc: body.uscc,
+    };
+    Ok(Json(
+        state
+            .app
+            .edit_department(&caller.principal, &id, edit)
+            .await?
+            .into(),
+    ))
 }

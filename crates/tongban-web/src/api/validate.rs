@@ -36,10 +36,20 @@ pub async fn validate(
     ApiJson(body): ApiJson<ValidateBody>,
 ) -> Result<Json<Vec<ValidateResult>>, WebError> {
     let Some(kind) = ValidateKind::parse(&body.kind) else {
-        return Err(tongban_app::AppError::field("kind", "validate.kind", "kind 只能是 resident-id 或 uscc").into());
+        return Err(tongban_app::AppError::field(
+            "kind",
+            "validate.kind",
+            "kind 只能是 resident-id 或 uscc",
+        )
+        .into());
     };
     if body.values.len() > 1_000 {
-        return Err(tongban_app::AppError::field("values", "validate.too_many", "一次最多校验 1000 个").into());
+        return Err(tongban_app::AppError::field(
+            "values",
+            "validate.too_many",
+            "一次最多校验 1000 个",
+        )
+        .into());
     }
     let today = state.app.now().to_offset(tongban_app::beijing()).date();
     let lines = tongban_app::validate_lines(kind, body.values.iter().map(String::as_str), today);

@@ -33,7 +33,12 @@ impl Chrome {
         Catalog::zh_cn().get(key)
     }
 
-    pub fn for_principal(principal: Option<&Principal>, csrf: String, elder: bool, path: String) -> Chrome {
+    pub fn for_principal(
+        principal: Option<&Principal>,
+        csrf: String,
+        elder: bool,
+        path: String,
+    ) -> Chrome {
         let user = principal.map(|p| UserBadge {
             name: p.display_name().to_string(),
             is_staff: p.is_staff(),
@@ -41,7 +46,12 @@ impl Chrome {
             is_auditor: matches!(p.role(), Some(Role::SystemAdmin | Role::BureauSupervisor)),
             role_name: p.role().map(Role::name_zh).unwrap_or(""),
         });
-        Chrome { elder, csrf, user, path }
+        Chrome {
+            elder,
+            csrf,
+            user,
+            path,
+        }
     }
 }
 
@@ -58,11 +68,18 @@ struct ErrorTemplate<'a> {
 /// The error page. It has no session, so it shows the anonymous header.
 pub fn error_page(pending: &PendingError, request_id: &str) -> String {
     let template = ErrorTemplate {
-        c: Chrome { elder: false, csrf: String::new(), user: None, path: "/".into() },
+        c: Chrome {
+            elder: false,
+            csrf: String::new(),
+            user: None,
+            path: "/".into(),
+        },
         status: pending.status.as_u16(),
         message: &pending.message,
         request_id,
         login_needed: pending.status.as_u16() == 401,
     };
-    template.render().unwrap_or_else(|_| format!("{} (request {request_id})", pending.message))
+    template
+        .render()
+        .unwrap_or_else(|_| format!("{} (request {request_id})", pending.message))
 }

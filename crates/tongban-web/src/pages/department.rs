@@ -60,8 +60,17 @@ pub async fn detail(
         Some(pid) => state.app.department(pid).await.ok().map(|p| (p.id, p.name)),
         None => None,
     };
-    let can_edit = viewer.principal().is_some_and(|p| can_edit_department(p, &department));
-    Ok(DepartmentPage { c: viewer.chrome(), department, division_name, parent, can_edit, saved: query.saved == "1" })
+    let can_edit = viewer
+        .principal()
+        .is_some_and(|p| can_edit_department(p, &department));
+    Ok(DepartmentPage {
+        c: viewer.chrome(),
+        department,
+        division_name,
+        parent,
+        can_edit,
+        saved: query.saved == "1",
+    })
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -91,14 +100,25 @@ pub async fn edit_form(
 ) -> Result<Response, WebError> {
     let who = match viewer.require_login() {
         Ok(who) => who,
-        Err(redirect) => return Ok(redirect),
+        Err(redirect) => return Ok(redirect.into_response()),
     };
     let d = state.app.department(&id).await?;
     if !can_edit_department(who, &d) {
         return Err(WebError::App(AppError::Forbidden));
     }
-    let form = DepartmentForm { name: d.name.clone(), short_name: d.short_name, uscc: d.uscc };
-    Ok(DepartmentEditPage { c: viewer.chrome(), id: d.id, title: d.name, form, errors: Errors::none() }.into_response())
+    let form = DepartmentForm {
+        name: d.name.clone(),
+        short_name: d.short_name,
+        uscc: d.uscc,
+    };
+    Ok(DepartmentEditPage {
+        c: viewer.chrome(),
+        id: d.id,
+        title: d.name,
+        form,
+        errors: Errors::none(),
+    }
+    .into_response())
 }
 
 pub async fn edit_submit(
@@ -109,15 +129,27 @@ pub async fn edit_submit(
 ) -> Result<Response, WebError> {
     let who = match viewer.require_login() {
         Ok(who) => who,
-        Err(redirect) => return Ok(redirect),
+        Err(redirect) => return Ok(redirect.into_response()),
     };
-    let edit = DepartmentEdit { name: form.name.clone(), short_name: form.short_name.clone(), uscc: form.uscc.clone() };
+    let edit = DepartmentEdit {
+        name: form.name.clone(),
+        short_name: form.short_name.clone(),
+        uscc: form.uscc.clone(),
+    };
     match state.app.edit_department(who, &id, edit).await {
-        Ok(d) => Ok(Redirect::to(&format!("/departments/{}?saved=1", urlencode(&d.id))).into_response()),
+        Ok(d) => {
+            Ok(Redirect::to(&format!("/departments/{}?saved=1", urlencode(&d.id))).into_response())
+        }
         Err(err) => {
             let errors = Errors::from_app(err, &[])?;
             let title = state.app.department(&id).await?.name;
-            let page = DepartmentEditPage { c: viewer.chrome(), id, title, form, errors };
+            let page = DepartmentEditPage {
+                c: viewer.chrome(),
+                id,
+                title,
+                form,
+                errors,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -139,19 +171,43 @@ mod tests {
     }
 
     fn staff(role: Role, unit: OrgUnit) -> Principal {
-        Principal::Staff { account_id: "a".into(), login: "a".into(), name: "甲".into(), role, unit }
+        Principal::Staff {
+            account_id: "a".into(),
+            login: "a".into(),
+            name: "甲".into(),
+            role,
+            unit,
+        }
     }
 
     #[test]
     fn own_department_admins_and_admins_in_scope_may_edit() {
         let city = DivisionCode::parse("511900000000").unwrap();
         let county = DivisionCode::parse("511902000000").unwrap();
-        let own = OrgUnit::Department { id: "511900-scjgj".into(), division: city.clone() };
-        let other = OrgUnit::Department { id: "511900-gaj".into(), division: city.clone() };
-        assert!(can_edit_department(&staff(Role::DeptAdmin, own), &department()));
-        assert!(!can_edit_department(&staff(Role::DeptAdmin, other), &department()));
-        assert!(can_edit_department(&staff(Role::SystemAdmin, OrgUnit::Division { code: city }), &department()));
-        assert!(!can_edit_department(&staff(Role::SystemAdmin, OrgUnit::Division { code: county }), &department()));
+        let own = OrgUnit::Department {
+            id: "511900-scjgj".into(),
+            division: city.clone(),
+        };
+        let other = OrgUnit::Department {
+            id: "511900-gaj".into(),
+            division: city.clone(),
+        };
+        assert!(can_edit_department(
+            &staff(Role::DeptAdmin, own),
+            &department()
+        ));
+        assert!(!can_edit_department(
+            &staff(Role::DeptAdmin, other),
+            &department()
+        ));
+        assert!(can_edit_department(
+            &staff(Role::SystemAdmin, OrgUnit::Division { code: city }),
+            &department()
+        ));
+        assert!(!can_edit_department(
+            &staff(Role::SystemAdmin, OrgUnit::Division { code: county }),
+            &department()
+        ));
     }
 
     #[test]
@@ -159,10 +215,18 @@ mod tests {
         let mut errors = Errors::none();
         errors.add("uscc", "第 18 位校验码应为 X");
         let page = DepartmentEditPage {
-            c: Chrome { elder: false, csrf: "tok".into(), user: None, path: "/".into() },
+            c: Chrome {
+                elder: false,
+                csrf: "tok".into(),
+                user: None,
+                path: "/".into(),
+            },
             id: "511900-scjgj".into(),
             title: "巴中市市场监督管理局".into(),
-            form: DepartmentForm { uscc: "11511900MB00000001".into(), ..DepartmentForm::default() },
+            form: DepartmentForm {
+                uscc: "11511900MB00000001".into(),
+                ..DepartmentForm::default()
+            },
             errors,
         };
         let html = page.render().unwrap();

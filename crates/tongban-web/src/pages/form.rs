@@ -36,7 +36,10 @@ impl Errors {
             AppError::Invalid { message, fields } => {
                 let mut errors = Errors::none();
                 for f in &fields {
-                    let field = rename.iter().find(|(from, _)| *from == f.field).map_or(f.field, |(_, to)| *to);
+                    let field = rename
+                        .iter()
+                        .find(|(from, _)| *from == f.field)
+                        .map_or(f.field, |(_, to)| *to);
                     errors.add(field, &f.message);
                 }
                 if errors.items.is_empty() {
@@ -49,14 +52,24 @@ impl Errors {
     }
 
     pub fn add(&mut self, field: &str, message: &str) {
-        if !self.items.iter().any(|e| e.field == field && e.message == message) {
-            self.items.push(FieldMessage { field: field.to_string(), message: message.to_string() });
+        if !self
+            .items
+            .iter()
+            .any(|e| e.field == field && e.message == message)
+        {
+            self.items.push(FieldMessage {
+                field: field.to_string(),
+                message: message.to_string(),
+            });
         }
     }
 
     /// The first message for one field.
     pub fn on(&self, field: &str) -> Option<&str> {
-        self.items.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.items
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn any(&self) -> bool {
@@ -87,7 +100,12 @@ pub fn hall_kind_key(kind: &str) -> &'static str {
 }
 
 /// The four hall kinds, in the order of the network (1 + 5 + 202 + N).
-pub const HALL_KINDS: [&str; 4] = ["city_center", "county_center", "township_center", "village_station"];
+pub const HALL_KINDS: [&str; 4] = [
+    "city_center",
+    "county_center",
+    "township_center",
+    "village_station",
+];
 
 /// Milliseconds since 1970 as Beijing wall-clock time, `2025-11-25 20:11:03`.
 pub fn beijing_time(at_ms: i64) -> String {
@@ -100,7 +118,11 @@ pub fn beijing_time(at_ms: i64) -> String {
 
 /// Keeps a query-string value only if it is one of `allowed`.
 pub fn one_of(value: &str, allowed: &[&str]) -> String {
-    if allowed.contains(&value) { value.to_string() } else { String::new() }
+    if allowed.contains(&value) {
+        value.to_string()
+    } else {
+        String::new()
+    }
 }
 
 #[cfg(test)]

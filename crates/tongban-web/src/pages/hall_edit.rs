@@ -49,7 +49,7 @@ pub async fn edit_form(
 ) -> Result<Response, WebError> {
     let who = match viewer.require_login() {
         Ok(who) => who,
-        Err(redirect) => return Ok(redirect),
+        Err(redirect) => return Ok(redirect.into_response()),
     };
     let hall = state.app.hall(&id).await?;
     if !can_edit_hall(who, &hall.division_code) {
@@ -63,7 +63,13 @@ pub async fn edit_form(
         phone: hall.phone,
         opening_hours: hall.opening_hours,
     };
-    let page = HallEditPage { c: viewer.chrome(), id: hall.id, title: hall.name, form, errors: Errors::none() };
+    let page = HallEditPage {
+        c: viewer.chrome(),
+        id: hall.id,
+        title: hall.name,
+        form,
+        errors: Errors::none(),
+    };
     Ok(page.into_response())
 }
 
@@ -75,7 +81,7 @@ pub async fn edit_submit(
 ) -> Result<Response, WebError> {
     let who = match viewer.require_login() {
         Ok(who) => who,
-        Err(redirect) => return Ok(redirect),
+        Err(redirect) => return Ok(redirect.into_response()),
     };
     let edit = HallEdit {
         name: form.name.clone(),
@@ -86,11 +92,19 @@ pub async fn edit_submit(
         opening_hours: form.opening_hours.clone(),
     };
     match state.app.edit_hall(who, &id, edit).await {
-        Ok(hall) => Ok(Redirect::to(&format!("/halls/{}?saved=1", urlencode(&hall.id))).into_response()),
+        Ok(hall) => {
+            Ok(Redirect::to(&format!("/halls/{}?saved=1", urlencode(&hall.id))).into_response())
+        }
         Err(err) => {
             let errors = Errors::from_app(err, &[])?;
             let title = state.app.hall(&id).await?.name;
-            let page = HallEditPage { c: viewer.chrome(), id, title, form, errors };
+            let page = HallEditPage {
+                c: viewer.chrome(),
+                id,
+                title,
+                form,
+                errors,
+            };
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -105,17 +119,27 @@ mod tests {
         let mut errors = Errors::none();
         errors.add("phone", "电话号码格式不正确");
         let page = HallEditPage {
-            c: Chrome { elder: false, csrf: "tok".into(), user: None, path: "/".into() },
+            c: Chrome {
+                elder: false,
+                csrf: "tok".into(),
+                user: None,
+                path: "/".into(),
+            },
             id: "hall-1".into(),
             title: "某中心".into(),
-            form: HallForm { phone: "abc<1>".into(), ..HallForm::default() },
+            form: HallForm {
+                phone: "abc<1>".into(),
+                ..HallForm::default()
+            },
             errors,
         };
         let html = page.render().unwrap();
         assert!(html.contains("class=\"error-summary\""));
         assert!(html.contains("href=\"#phone\""));
         assert!(html.contains("id=\"phone-error\""));
-        assert!(html.contains("value=\"abc&#60;1&#62;\"") || html.contains("value=\"abc&lt;1&gt;\""));
+        assert!(
+            html.contains("value=\"abc&#60;1&#62;\"") || html.contains("value=\"abc&lt;1&gt;\"")
+        );
         assert!(html.contains("name=\"csrf\" value=\"tok\""));
     }
 }

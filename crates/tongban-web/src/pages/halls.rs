@@ -98,9 +98,23 @@ pub async fn finder(
         true => Vec::new(),
         false => app.child_divisions(&county).await?,
     };
-    let township = if townships.iter().any(|t| t.code == township) { township } else { String::new() };
-    let county_name = counties.iter().find(|d| d.code == county).map(|d| d.name.clone()).unwrap_or_default();
-    let page = query.page.trim().parse::<i64>().ok().filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
+    let township = if townships.iter().any(|t| t.code == township) {
+        township
+    } else {
+        String::new()
+    };
+    let county_name = counties
+        .iter()
+        .find(|d| d.code == county)
+        .map(|d| d.name.clone())
+        .unwrap_or_default();
+    let page = query
+        .page
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|p| (1..=10_000).contains(p))
+        .unwrap_or(1);
     let mut filters = Filters {
         county: county.clone(),
         township: township.clone(),
@@ -113,7 +127,11 @@ pub async fn finder(
         filters.q.clear();
         elder_halls(app, &county, page).await?
     } else {
-        let division = if township.is_empty() { county.clone() } else { township.clone() };
+        let division = if township.is_empty() {
+            county.clone()
+        } else {
+            township.clone()
+        };
         standard_halls(app, &division, &filters, page).await?
     };
     Ok(FinderPage {
@@ -135,17 +153,23 @@ pub async fn finder(
 
 /// The county and township asked for, kept only when they are real places of this city.
 fn chosen_places(query: &FinderQuery, counties: &[DivisionRow]) -> (String, String) {
-    let (mut county, mut township) = (query.county.trim().to_string(), query.township.trim().to_string());
-    if county.is_empty() {
-        if let Ok(code) = DivisionCode::parse(query.division.trim()) {
-            match code.level() {
-                AdminLevel::County => county = code.as_str().to_string(),
-                AdminLevel::Township => {
-                    county = code.parent().map(|p| p.as_str().to_string()).unwrap_or_default();
-                    township = code.as_str().to_string();
-                }
-                _ => {}
+    let (mut county, mut township) = (
+        query.county.trim().to_string(),
+        query.township.trim().to_string(),
+    );
+    if county.is_empty()
+        && let Ok(code) = DivisionCode::parse(query.division.trim())
+    {
+        match code.level() {
+            AdminLevel::County => county = code.as_str().to_string(),
+            AdminLevel::Township => {
+                county = code
+                    .parent()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                township = code.as_str().to_string();
             }
+            _ => {}
         }
     }
     if !counties.iter().any(|d| d.code == county) {
@@ -175,7 +199,10 @@ impl Filters {
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
         .collect();
-        format!("/halls?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+        format!(
+            "/halls?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
     }
 }
 
@@ -211,11 +238,21 @@ async fn elder_halls(app: &App, county: &str, page: i64) -> Result<(Vec<HallRow>
     }
     let mut halls = Vec::new();
     if page == 1 {
-        let centre =
-            HallQuery { division: Some(county.to_string()), kind: Some("county_center".into()), page: 1, per_page: 5, ..HallQuery::default() };
+        let centre = HallQuery {
+            division: Some(county.to_string()),
+            kind: Some("county_center".into()),
+            page: 1,
+            per_page: 5,
+            ..HallQuery::default()
+        };
         halls = app.find_halls(&centre).await?;
     }
-    let filters = Filters { county: county.to_string(), township: String::new(), kind: "township_center".into(), q: String::new() };
+    let filters = Filters {
+        county: county.to_string(),
+        township: String::new(),
+        kind: "township_center".into(),
+        q: String::new(),
+    };
     let (townships, has_next) = standard_halls(app, county, &filters, page).await?;
     halls.extend(townships);
     Ok((halls, has_next))
@@ -252,14 +289,23 @@ pub async fn detail(
         .into_iter()
         .map(|d| (d.code, d.name))
         .collect();
-    let can_edit = viewer.principal().is_some_and(|p| can_edit_hall(p, &hall.division_code));
-    let page = HallPage { c: viewer.chrome(), hall: hall.into(), breadcrumbs, can_edit, saved: query.saved == "1" };
+    let can_edit = viewer
+        .principal()
+        .is_some_and(|p| can_edit_hall(p, &hall.division_code));
+    let page = HallPage {
+        c: viewer.chrome(),
+        hall: hall.into(),
+        breadcrumbs,
+        can_edit,
+        saved: query.saved == "1",
+    };
     Ok(page.into_response())
 }
 
 /// A system administrator whose division covers the hall's.
 pub fn can_edit_hall(who: &Principal, division_code: &str) -> bool {
-    DivisionCode::parse(division_code).is_ok_and(|code| who.require_scope(&[Role::SystemAdmin], &code).is_ok())
+    DivisionCode::parse(division_code)
+        .is_ok_and(|code| who.require_scope(&[Role::SystemAdmin], &code).is_ok())
 }
 
 #[cfg(test)]
@@ -267,7 +313,12 @@ mod tests {
     use super::*;
 
     fn chrome(elder: bool) -> Chrome {
-        Chrome { elder, csrf: "t".into(), user: None, path: "/halls".into() }
+        Chrome {
+            elder,
+            csrf: "t".into(),
+            user: None,
+            path: "/halls".into(),
+        }
     }
 
     fn hall() -> HallView {
@@ -322,7 +373,13 @@ mod tests {
 
     #[test]
     fn the_hall_page_shows_decimal_degrees() {
-        let page = HallPage { c: chrome(false), hall: hall(), breadcrumbs: Vec::new(), can_edit: true, saved: true };
+        let page = HallPage {
+            c: chrome(false),
+            hall: hall(),
+            breadcrumbs: Vec::new(),
+            can_edit: true,
+            saved: true,
+        };
         let html = page.render().unwrap();
         assert!(html.contains("31.858000"));
         assert!(html.contains("/admin/halls/hall-511902/edit"));

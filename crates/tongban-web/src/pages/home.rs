@@ -31,9 +31,22 @@ pub struct HomePage {
     counties: Vec<(String, String)>,
 }
 
-pub async fn home(State(state): State<AppState>, Extension(viewer): Extension<Viewer>) -> Result<HomePage, WebError> {
-    let counties = state.app.counties().await?.into_iter().map(|d| (d.code, d.name)).collect();
-    Ok(HomePage { c: viewer.chrome(), themes: THEMES.to_vec(), counties })
+pub async fn home(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<HomePage, WebError> {
+    let counties = state
+        .app
+        .counties()
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect();
+    Ok(HomePage {
+        c: viewer.chrome(),
+        themes: THEMES.to_vec(),
+        counties,
+    })
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -57,5 +70,10 @@ pub async fn search(
     Query(query): Query<SearchQuery>,
 ) -> Result<SearchPage, WebError> {
     let (departments, halls) = state.app.search_org(&query.q).await?;
-    Ok(SearchPage { c: viewer.chrome(), q: query.q.trim().to_string(), departments, halls })
+    Ok(SearchPage {
+        c: viewer.chrome(),
+        q: query.q.trim().to_string(),
+        departments,
+        halls,
+    })
 }

@@ -1,12 +1,21 @@
 //! Server-rendered pages: routing, the per-request viewer (session, CSRF, 长者版), and the
 //! shared page chrome. Each page family lives in its own module.
 
+mod admin;
+mod admin_calendar;
 mod auth;
+mod calendar;
 mod chrome;
+mod department;
+mod due_date;
 mod form;
 mod hall_edit;
 mod halls;
 mod home;
+mod me;
+mod org;
+mod register;
+mod themes;
 mod viewer;
 
 use axum::Router;
@@ -31,17 +40,60 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/mode", post(auth::switch_mode))
         .route("/halls", get(halls::finder))
         .route("/halls/{id}", get(halls::detail))
-        .route("/admin/halls/{id}/edit", get(hall_edit::edit_form).post(hall_edit::edit_submit))
+        .route(
+            "/admin/halls/{id}/edit",
+            get(hall_edit::edit_form).post(hall_edit::edit_submit),
+        )
+        .route("/org", get(org::root))
+        .route("/org/{code}", get(org::division))
+        .route("/departments/{id}", get(department::detail))
+        .route(
+            "/admin/departments/{id}/edit",
+            get(department::edit_form).post(department::edit_submit),
+        )
+        .route("/themes/{slug}", get(themes::theme))
+        .route(
+            "/register/citizen",
+            get(register::citizen_form).post(register::citizen_submit),
+        )
+        .route(
+            "/register/enterprise",
+            get(register::enterprise_form).post(register::enterprise_submit),
+        )
+        .route("/me", get(me::me))
+        .route("/work", get(me::work))
+        .route("/work/citizens", get(me::find_citizen))
+        .route("/work/citizens/{id}", get(me::citizen_record))
+        .route("/admin", get(admin::dashboard))
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/audit/verify", post(admin::verify))
+        .route("/admin/calendar", get(admin_calendar::years))
+        .route("/admin/calendar/import", post(admin_calendar::import))
+        .route("/calendar", get(calendar::this_year))
+        .route(
+            "/calendar/due-date",
+            get(due_date::form_get).post(due_date::form_post),
+        )
+        .route("/calendar/{year}", get(calendar::year))
         .route("/static/site.css", get(site_css))
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
-        .layer(axum::middleware::from_fn_with_state(state, viewer::attach_viewer))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            viewer::attach_viewer,
+        ))
 }
 
 async fn site_css() -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
         ],
         SITE_CSS,
     )

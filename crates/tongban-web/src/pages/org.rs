@@ -32,7 +32,13 @@ pub async fn root(State(state): State<AppState>) -> Result<Response, WebError> {
     let counties = state.app.counties().await?;
     let city = match counties.into_iter().find_map(|d| d.parent_code) {
         Some(code) => Some(code),
-        None => state.app.top_divisions().await?.into_iter().next().map(|d| d.code),
+        None => state
+            .app
+            .top_divisions()
+            .await?
+            .into_iter()
+            .next()
+            .map(|d| d.code),
     };
     match city {
         Some(code) => Ok(Redirect::to(&format!("/org/{}", urlencode(&code))).into_response()),
@@ -71,7 +77,11 @@ pub async fn division(
         ancestors: page.ancestors,
         children: page.children,
         departments: page.departments,
-        halls: page.halls.into_iter().map(|h| (h.id, h.name, hall_kind_key(&h.kind))).collect(),
+        halls: page
+            .halls
+            .into_iter()
+            .map(|h| (h.id, h.name, hall_kind_key(&h.kind)))
+            .collect(),
     })
 }
 
@@ -81,7 +91,12 @@ mod tests {
     use crate::i18n::Catalog;
 
     fn row(code: &str, name: &str, level: i64) -> DivisionRow {
-        DivisionRow { code: code.into(), name: name.into(), level, parent_code: None }
+        DivisionRow {
+            code: code.into(),
+            name: name.into(),
+            level,
+            parent_code: None,
+        }
     }
 
     #[test]
@@ -94,7 +109,12 @@ mod tests {
     #[test]
     fn the_division_page_links_children_departments_and_halls() {
         let page = DivisionPage {
-            c: Chrome { elder: false, csrf: String::new(), user: None, path: "/org".into() },
+            c: Chrome {
+                elder: false,
+                csrf: String::new(),
+                user: None,
+                path: "/org".into(),
+            },
             division: row("511900000000", "巴中市", 3),
             level_key: level_key(3),
             ancestors: vec![row("510000000000", "四川省", 2)],
@@ -107,7 +127,11 @@ mod tests {
                 division_code: "511900000000".into(),
                 parent_id: None,
             }],
-            halls: vec![("hall-511900".into(), "巴中市政务服务中心".into(), "hall.kind.city_center")],
+            halls: vec![(
+                "hall-511900".into(),
+                "巴中市政务服务中心".into(),
+                "hall.kind.city_center",
+            )],
         };
         let html = page.render().unwrap();
         assert!(html.contains("href=\"/org/510000000000\""));

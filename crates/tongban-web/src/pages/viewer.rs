@@ -8,7 +8,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use tongban_app::{Principal, SessionInfo};
 use tongban_domain::crypto::constant_time_eq;
@@ -21,6 +21,7 @@ pub const SESSION_COOKIE: &str = "tb_session";
 pub const ANON_COOKIE: &str = "tb_anon";
 pub const MODE_COOKIE: &str = "tb_mode";
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+const FORWARDED_FOR: &str = "x-forwarded-for";
 
 #[derive(Debug, Clone)]
 pub struct Viewer {
@@ -34,18 +35,24 @@ pub struct Viewer {
 
 impl Viewer {
     pub fn chrome(&self) -> Chrome {
-        Chrome::for_principal(self.principal(), self.csrf.clone(), self.elder, self.path.clone())
+        Chrome::for_principal(
+            self.principal(),
+            self.csrf.clone(),
+            self.elder,
+            self.path.clone(),
+        )
     }
 
     pub fn principal(&self) -> Option<&Principal> {
         self.session.as_ref().map(|s| &s.principal)
     }
 
-    /// The signed-in principal, or a redirect to the login page that comes back here.
-    pub fn require_login(&self) -> Result<&Principal, Response> {
+    /// The signed-in principal, or a redirect to the login page that comes back here (turn it
+    /// into a response with `into_response()`).
+    pub fn require_login(&self) -> Result<&Principal, Redirect> {
         self.principal().ok_or_else(|| {
             let next = urlencode(&self.path);
-            axum::response::Redirect::to(&format!("/login?next={next}")).into_response()
+            Redirect::to(&format!("/login?next={next}"))
         })
     }
 }
@@ -56,7 +63,11 @@ pub fn urlencode(text: &str) -> String {
         .unwrap_or_default()
 }
 
-pub async fn attach_viewer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn attach_viewer(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let jar = CookieJar::from_headers(&parts.headers);
     let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
@@ -78,7 +89,7 @@ pub async fn attach_viewer(State(state): State<AppState>, request: Request, next
     let body = if parts.method == Method::POST {
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
             Ok(bytes) => bytes,
-            Err(_) => return WebError::BadRequest("提交的内容过大".into()).into_response(),
+            Err(_) => return WebError::BadRequest(String::from("提交的内容过大")).into_response(),
         };
         let sent: Option<String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
@@ -96,8 +107,16 @@ pub async fn attach_viewer(State(state): State<AppState>, request: Request, next
         token,
         csrf,
         elder: jar.get(MODE_COOKIE).is_some_and(|c| c.value() == "elder"),
-        path: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
-        client: client_address(&parts.headers, parts.extensions.get(), state.options.trust_forwarded_for),
+        path: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into()),
+        client: client_address(
+            &parts.headers,
+            parts.extensions.get(),
+            state.options.trust_forwarded_for,
+        ),
     };
     parts.extensions.insert(viewer);
     let mut response = next.run(Request::from_parts(parts, body)).await;
@@ -120,14 +139,15 @@ pub fn client_address(
     connect: Option<&ConnectInfo<SocketAddr>>,
     trust_forwarded_for: bool,
 ) -> String {
-    if trust_forwarded_for {
-        if let Some(first) = headers
-            .get("x-forwarded-for")
+    if trust_forwarded_for
+        && let Some(first) = headers
+            .get(FORWARDED_FOR)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_string();
-        }
+    {
+        return first.trim().to_string();
     }
-    connect.map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    connect
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }

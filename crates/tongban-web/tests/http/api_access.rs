@@ -11,7 +11,9 @@ use crate::support::{CITIZEN_PW, PASSWORD, TestApp, spawn_app};
 /// A concrete path for a route template: the hall and department are in 恩阳区 (511903).
 fn concrete(path: &str, method: &str) -> String {
     let year = if method == "put" { "2027" } else { "2026" };
-    let path = path.replace("{code}", "511902000000").replace("{year}", year);
+    let path = path
+        .replace("{code}", "511902000000")
+        .replace("{year}", year);
     if path.contains("/halls/") {
         path.replace("{id}", "hall-511903")
     } else if path.contains("/departments/") {
@@ -35,8 +37,12 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("put", p) if p.starts_with("/api/v1/calendar/") => Some(json!({
             "year": 2027, "source": "测试", "holidays": [{ "date": "2027-01-01", "name": "元旦" }], "makeup_workdays": []
         })),
-        ("post", "/api/v1/calendar/due-date") => Some(json!({ "accepted_on": "2025-09-26", "working_days": 20 })),
-        ("post", "/api/v1/validate") => Some(json!({ "kind": "uscc", "values": ["91350200776049653A"] })),
+        ("post", "/api/v1/calendar/due-date") => {
+            Some(json!({ "accepted_on": "2025-09-26", "working_days": 20 }))
+        }
+        ("post", "/api/v1/validate") => {
+            Some(json!({ "kind": "uscc", "values": ["91350200776049653A"] }))
+        }
         _ => None,
     }
 }
@@ -60,8 +66,10 @@ async fn the_openapi_document_is_openapi_3_1_and_lists_exactly_the_routes_in_the
         }
     }
     documented.sort();
-    let mut table: Vec<(String, String)> =
-        ROUTES.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let mut table: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
     table.sort();
     assert_eq!(documented, table);
     if let Ok(out) = std::env::var("TONGBAN_OPENAPI_OUT") {
@@ -78,8 +86,19 @@ async fn every_api_route_refuses_an_unauthenticated_caller() {
         }
         let path = concrete(path, method);
         for token in [None, Some("not-a-real-token")] {
-            let (status, body) = app.call(&method.to_uppercase(), &path, token, body_for(method, &path)).await;
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} with token {token:?}");
+            let (status, body) = app
+                .call(
+                    &method.to_uppercase(),
+                    &path,
+                    token,
+                    body_for(method, &path),
+                )
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with token {token:?}"
+            );
             assert_eq!(body["error"]["code"], "unauthenticated", "{method} {path}");
             assert_eq!(body["error"]["message"], "请先登录");
             assert_eq!(body["error"]["request_id"].as_str().unwrap().len(), 32);
@@ -90,7 +109,8 @@ async fn every_api_route_refuses_an_unauthenticated_caller() {
 #[tokio::test]
 async fn every_restricted_api_route_refuses_a_caller_of_the_wrong_kind_role_or_scope() {
     let app = spawn_app().await;
-    app.add_staff("admin-bazhou", "system_admin", "511902000000").await;
+    app.add_staff("admin-bazhou", "system_admin", "511902000000")
+        .await;
     let citizen = app.token("citizen", CITIZEN_PW).await;
     let clerk = app.token("clerk", PASSWORD).await;
     let handler = app.token("handler", PASSWORD).await;
@@ -117,13 +137,27 @@ async fn every_restricted_api_route_refuses_a_caller_of_the_wrong_kind_role_or_s
             }
         };
         let callers = if path.starts_with("/api/v1/citizens/") {
-            vec![("citizen", citizen.as_str()), ("好差评 handler", handler.as_str())]
+            vec![
+                ("citizen", citizen.as_str()),
+                ("好差评 handler", handler.as_str()),
+            ]
         } else {
             callers
         };
         for (who, token) in callers {
-            let (status, body) = app.call(&method.to_uppercase(), &path, Some(token), body_for(method, &path)).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{who} on {method} {path}: {body}");
+            let (status, body) = app
+                .call(
+                    &method.to_uppercase(),
+                    &path,
+                    Some(token),
+                    body_for(method, &path),
+                )
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{who} on {method} {path}: {body}"
+            );
             assert_eq!(body["error"]["code"], "forbidden");
             checked += 1;
         }
@@ -134,18 +168,30 @@ async fn every_restricted_api_route_refuses_a_caller_of_the_wrong_kind_role_or_s
 #[tokio::test]
 async fn the_right_callers_are_let_through_on_the_scoped_routes() {
     let app = spawn_app().await;
-    app.add_staff("admin-enyang", "system_admin", "511903000000").await;
+    app.add_staff("admin-enyang", "system_admin", "511903000000")
+        .await;
     let county_admin = app.token("admin-enyang", PASSWORD).await;
     let path = concrete("/api/v1/halls/{id}", "put");
-    let (status, body) = app.call("PUT", &path, Some(&county_admin), body_for("put", &path)).await;
+    let (status, body) = app
+        .call("PUT", &path, Some(&county_admin), body_for("put", &path))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["phone"], "0827-3300000");
     let admin = app.token("admin", PASSWORD).await;
-    let (status, body) = app.call("PUT", "/api/v1/calendar/2027", Some(&admin), body_for("put", "/api/v1/calendar/")).await;
+    let (status, body) = app
+        .call(
+            "PUT",
+            "/api/v1/calendar/2027",
+            Some(&admin),
+            body_for("put", "/api/v1/calendar/"),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["year"], 2027);
     let supervisor = app.token("supervisor", PASSWORD).await;
-    let (status, body) = app.call("POST", "/api/v1/audit/verify", Some(&supervisor), None).await;
+    let (status, body) = app
+        .call("POST", "/api/v1/audit/verify", Some(&supervisor), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["intact"], true);
 }

@@ -45,22 +45,47 @@ fn captured() -> String {
 #[tokio::test]
 async fn logs_never_contain_id_numbers_phones_passwords_or_tokens() {
     let app = spawn_app().await;
-    let city = tongban_demo::generate(&tongban_demo::DemoConfig { seed: 7, citizens: 5, enterprises: 3 });
+    let city = tongban_demo::generate(&tongban_demo::DemoConfig {
+        seed: 7,
+        citizens: 5,
+        enterprises: 3,
+    });
     let citizen = &city.citizens[1];
     let (status, body) = app
-        .call("POST", "/api/v1/auth/login", None, Some(json!({ "login": citizen.id_number, "password": CITIZEN_PW })))
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "login": citizen.id_number, "password": CITIZEN_PW })),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let token = body["token"].as_str().unwrap().to_string();
     let (status, _) = app
-        .call("POST", "/api/v1/auth/login", None, Some(json!({ "login": citizen.id_number, "password": "Wrong-pass-1" })))
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "login": citizen.id_number, "password": "Wrong-pass-1" })),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let _ = app.client.get(app.url(&format!("/search?q={}", citizen.id_number))).send().await.unwrap();
+    let _ = app
+        .client
+        .get(app.url(&format!("/search?q={}", citizen.id_number)))
+        .send()
+        .await
+        .unwrap();
     let _ = app.call("GET", "/api/v1/me", Some(&token), None).await;
     let logs = captured();
     assert!(logs.contains("request"), "the request log is captured");
-    for secret in [citizen.id_number.as_str(), citizen.phone.as_str(), CITIZEN_PW, "Wrong-pass-1", token.as_str()] {
+    for secret in [
+        citizen.id_number.as_str(),
+        citizen.phone.as_str(),
+        CITIZEN_PW,
+        "Wrong-pass-1",
+        token.as_str(),
+    ] {
         assert!(!logs.contains(secret), "a log line contains {secret}");
     }
 }

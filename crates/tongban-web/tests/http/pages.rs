@@ -13,7 +13,10 @@ async fn the_portal_home_renders_in_chinese_with_search_themes_and_the_hall_find
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(html.contains("您想办什么事"));
     assert!(html.contains("按人生大事办"));
-    assert!(html.contains("巴州区"), "the hall finder lists the counties");
+    assert!(
+        html.contains("巴州区"),
+        "the hall finder lists the counties"
+    );
 }
 
 #[tokio::test]
@@ -23,14 +26,23 @@ async fn a_staff_login_through_the_form_reaches_the_workspace() {
     let res = app
         .client
         .post(app.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("as", "staff"), ("next", ""), ("login", "clerk"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("as", "staff"),
+            ("next", ""),
+            ("login", "clerk"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/work");
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let work = app.client.get(app.url("/work")).send().await.unwrap();
     assert_eq!(work.status(), StatusCode::OK);
     let html = work.text().await.unwrap();
@@ -46,7 +58,13 @@ async fn a_form_posted_without_its_csrf_token_is_refused() {
         if let Some(token) = csrf {
             form.push(("csrf", token));
         }
-        let res = app.client.post(app.url("/login")).form(&form).send().await.unwrap();
+        let res = app
+            .client
+            .post(app.url("/login"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         let html = res.text().await.unwrap();
         assert!(html.contains("页面已过期"), "the refusal says what to do");
@@ -60,7 +78,12 @@ async fn a_wrong_password_on_the_form_keeps_the_login_and_says_what_is_wrong() {
     let res = app
         .client
         .post(app.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("as", "staff"), ("login", "clerk"), ("password", "nope")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("as", "staff"),
+            ("login", "clerk"),
+            ("password", "nope"),
+        ])
         .send()
         .await
         .unwrap();
@@ -82,16 +105,32 @@ async fn elder_mode_is_a_switch_on_the_same_urls_with_fewer_choices() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    let html = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("class=\"elder\""));
     assert!(html.contains("打电话咨询 12345"));
-    assert!(!html.contains("按人生大事办"), "the elder home offers fewer choices");
+    assert!(
+        !html.contains("按人生大事办"),
+        "the elder home offers fewer choices"
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_page_is_a_chinese_404_with_a_request_id() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/no/such/page")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let request_id = res.headers()["x-request-id"].to_str().unwrap().to_string();
     let html = res.text().await.unwrap();
@@ -105,7 +144,15 @@ async fn health_and_metrics_answer() {
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let _ = app.client.get(app.url("/")).send().await.unwrap();
-    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     assert!(metrics.contains("tongban_writer_events"));
 }

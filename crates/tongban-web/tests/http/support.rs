@@ -37,16 +37,30 @@ pub async fn spawn_app() -> TestApp {
     crate::logs::capture();
     let dir = std::env::temp_dir().join(format!("tongban-http-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    let url = match std::env::var("TONGBAN_HTTP_ON_PG").ok().zip(std::env::var("TONGBAN_TEST_PG_URL").ok()) {
+    let url = match std::env::var("TONGBAN_HTTP_ON_PG")
+        .ok()
+        .zip(std::env::var("TONGBAN_TEST_PG_URL").ok())
+    {
         Some((flag, pg)) if flag == "1" => postgres_schema_url(&pg).await,
         _ => format!("sqlite://{}/t.db", dir.display()),
     };
     let clock = Arc::new(FakeClock::at(datetime!(2026-11-25 02:00 UTC)));
     let app = open_app(&url, clock.clone()).await;
-    let city = tongban_demo::generate(&DemoConfig { seed: 7, citizens: 5, enterprises: 3 });
+    let city = tongban_demo::generate(&DemoConfig {
+        seed: 7,
+        citizens: 5,
+        enterprises: 3,
+    });
     app.seed_demo(city).await.unwrap();
     let base = serve(app.clone()).await;
-    TestApp { base, app, clock, url, client: client(), dir }
+    TestApp {
+        base,
+        app,
+        clock,
+        url,
+        client: client(),
+        dir,
+    }
 }
 
 /// A fresh schema in the test PostgreSQL database (left behind; CI databases are thrown away).
@@ -54,15 +68,22 @@ async fn postgres_schema_url(admin_url: &str) -> String {
     sqlx::any::install_default_drivers();
     let schema = format!("http_{}", uuid::Uuid::new_v4().simple());
     let admin = sqlx::AnyPool::connect(admin_url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
     admin.close().await;
     let sep = if admin_url.contains('?') { '&' } else { '?' };
     format!("{admin_url}{sep}options[search_path]={schema}")
 }
 
 pub async fn open_app(url: &str, clock: Arc<FakeClock>) -> App {
-    let store = Store::open(&StoreOptions::new(url), 1_764_036_000_000).await.unwrap();
-    App::new(store, clock, AppConfig::new(secret())).await.unwrap()
+    let store = Store::open(&StoreOptions::new(url), 1_764_036_000_000)
+        .await
+        .unwrap();
+    App::new(store, clock, AppConfig::new(secret()))
+        .await
+        .unwrap()
 }
 
 /// Serves `app` on 127.0.0.1:0 and returns its base URL.
@@ -71,13 +92,22 @@ pub async fn serve(app: App) -> String {
     let addr = listener.local_addr().unwrap();
     let router = tongban_web::router(app, tongban_web::WebOptions::default());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     format!("http://{addr}")
 }
 
 pub fn client() -> Client {
-    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
@@ -120,7 +150,13 @@ impl TestApp {
             .unwrap();
     }
 
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = self.client.request(method.parse().unwrap(), self.url(path));
         if let Some(token) = token {
             req = req.bearer_auth(token);
@@ -137,9 +173,20 @@ impl TestApp {
 
     /// The CSRF token printed in a page's forms.
     pub async fn csrf_of(&self, path: &str) -> String {
-        let html = self.client.get(self.url(path)).send().await.unwrap().text().await.unwrap();
+        let html = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).expect("page has a form with a CSRF token") + marker.len();
+        let start = html
+            .find(marker)
+            .expect("page has a form with a CSRF token")
+            + marker.len();
         html[start..].split('"').next().unwrap().to_string()
     }
 }
