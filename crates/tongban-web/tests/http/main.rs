@@ -8,4 +8,5 @@ mod api_access;
 mod api_flows;
 mod logs;
 mod pages;
+mod pages_flows;
 mod support;
