@@ -57,6 +57,27 @@ fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Verifies on the blocking pool (Argon2 takes tens of milliseconds of CPU); a missing account
+/// is verified against a dummy hash so both paths take the same time.
+async fn verify_off_thread(password: String, phc: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match phc {
+        Some(phc) => verify_password(&password, &phc),
+        None => {
+            let _ = verify_password(&password, DUMMY_HASH);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Hashes on the blocking pool, for request paths.
+pub(crate) async fn hash_off_thread(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
 /// Hash verified against when the login does not exist, so both paths take the same time.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dlmRTFgS2L0sf0EhfAdQqT8QTd5wVSQ7NHK2bTpRJpA";
 
@@ -91,13 +112,11 @@ impl App {
             }
         }
         let account = self.find_login_account(&login).await?;
-        let verified = match &account {
-            Some(acc) if acc.disabled == 0 => verify_password(&req.password, &acc.password_hash),
-            _ => {
-                let _ = verify_password(&req.password, DUMMY_HASH);
-                false
-            }
+        let phc = match &account {
+            Some(acc) if acc.disabled == 0 => Some(acc.password_hash.clone()),
+            _ => None,
         };
+        let verified = verify_off_thread(req.password.clone(), phc).await;
         let Some(account) = account.filter(|_| verified) else {
             self.record_login_failure(keys, limits, &login, now_ms)
                 .await?;

@@ -5,7 +5,7 @@ use tongban_domain::{ResidentIdNumber, Uscc};
 use tongban_store::{AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewEvent};
 
 use crate::App;
-use crate::auth::hash_password;
+use crate::auth::hash_off_thread;
 use crate::error::{AppError, FieldError};
 
 #[derive(Debug, Clone, Default)]
@@ -50,7 +50,7 @@ impl App {
             kind: "citizen".into(),
             login: login.clone(),
             display_name: name.clone(),
-            password_hash: hash_password(&password)?,
+            password_hash: hash_off_thread(password).await?,
             role: None,
             unit_kind: None,
             unit_id: None,
@@ -123,7 +123,7 @@ impl App {
             kind: "enterprise".into(),
             login: login.clone(),
             display_name: name.clone(),
-            password_hash: hash_password(&password)?,
+            password_hash: hash_off_thread(password).await?,
             role: None,
             unit_kind: None,
             unit_id: None,

@@ -4,7 +4,7 @@ use std::io::Read as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use tongban_app::{App, ValidateKind, beijing, validate_lines};
+use tongban_app::{App, Clock as _, SystemClock, ValidateKind, beijing, validate_lines};
 use tongban_store::{Store, VerifyOutcome};
 
 use crate::context::open_store;
@@ -81,7 +81,7 @@ pub fn validate(kind: ValidateKind) -> anyhow::Result<ExitCode> {
     std::io::stdin()
         .read_to_string(&mut input)
         .context("reading standard input")?;
-    let today = time::OffsetDateTime::now_utc().to_offset(beijing()).date();
+    let today = SystemClock.now().to_offset(beijing()).date();
     let mut out = String::new();
     for line in validate_lines(kind, input.lines(), today) {
         out.push_str(&line);

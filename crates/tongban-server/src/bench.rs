@@ -18,6 +18,7 @@ use anyhow::Context as _;
 use serde_json::json;
 use sqlx::{AnyConnection, Connection as _};
 use tokio::task::JoinSet;
+use tongban_app::{Clock as _, SystemClock};
 use tongban_store::{NewEvent, Store, StoreError, StoreOptions, VerifyOutcome};
 
 use crate::bench_report::{BenchReport, Machine, Phase};
@@ -103,7 +104,7 @@ async fn run_phases(
         phases: [bare, single, concurrent],
         verified_events: verified,
         machine,
-        date: time::OffsetDateTime::now_utc().date().to_string(),
+        date: SystemClock.now().date().to_string(),
     })
 }
 

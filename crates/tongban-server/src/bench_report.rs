@@ -124,6 +124,22 @@ impl BenchReport {
         self.concurrent_ratio() >= GOAL_RATIO
     }
 
+    /// What bounds the speed-up, in microseconds: one durable commit in (a), and the writer's
+    /// time per unit and per batch in (c) (the writer is serial, so its time is all the time).
+    pub fn analysis(&self) -> String {
+        let [bare, _, concurrent] = &self.phases;
+        let micros = |rate: f64| if rate > 0.0 { 1e6 / rate } else { 0.0 };
+        let commit_us = micros(bare.ops_per_sec());
+        let unit_us = micros(concurrent.ops_per_sec());
+        let batch_us = unit_us * concurrent.avg_batch.unwrap_or(1.0);
+        format!(
+            "One durable commit in (a) takes {commit_us:.0} µs. In (c) the writer finishes a batch \
+             every {batch_us:.0} µs, {unit_us:.1} µs per unit including the unit's share of the commit; \
+             {GOAL_RATIO:.0}× needs at most {:.1} µs per unit.",
+            commit_us / GOAL_RATIO
+        )
+    }
+
     fn batch_text(phase: &Phase) -> String {
         phase
             .avg_batch
@@ -163,6 +179,7 @@ impl BenchReport {
             "result: {verdict} ({:.1}× the bare per-commit rate)",
             self.concurrent_ratio()
         );
+        let _ = writeln!(out, "{}", self.analysis());
         out
     }
 
@@ -211,6 +228,7 @@ impl BenchReport {
              {} events, exactly the number of acknowledged appends.\n",
             self.verified_events
         );
+        let _ = writeln!(out, "**What bounds the speed-up.** {}\n", self.analysis());
         let _ = writeln!(out, "### Machine\n");
         let _ = writeln!(out, "- date: {} (UTC)", self.date);
         let _ = writeln!(out, "- CPUs (nproc): {}", m.cpus);
@@ -314,6 +332,12 @@ mod tests {
             md.contains("Test CPU") && md.contains("CPUs (nproc): 2") && md.contains("2026-01-01")
         );
         assert!(report(100).markdown().contains("**not met**"));
+        // 100 ops/s bare: 10 000 µs per commit; 1 500 ops/s with batches of 30.
+        assert!(
+            md.contains("takes 10000 µs") && md.contains("every 20000 µs, 666.7 µs per unit"),
+            "{md}"
+        );
+        assert!(md.contains("at most 1000.0 µs per unit"), "{md}");
     }
 
     #[test]

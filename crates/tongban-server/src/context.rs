@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use tongban_app::{App, AppConfig, SystemClock};
+use tongban_app::{App, AppConfig, Clock as _, SystemClock};
 use tongban_store::{Store, StoreOptions};
 use tracing_subscriber::EnvFilter;
 
@@ -81,7 +81,7 @@ fn create_secret(path: &Path) -> anyhow::Result<()> {
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    (SystemClock.now().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// Opens (creating and migrating if needed) the configured database.

@@ -235,7 +235,10 @@ fn migrate_then_audit_verify_succeeds_on_a_fresh_database() {
     let out = sb.run(&["migrate"], "");
     assert!(out.status.success(), "{}", all_output(&out));
     assert!(
-        stdout(&out).contains("schema version 1"),
+        stdout(&out).contains(&format!(
+            "schema version {}",
+            tongban_store::Store::schema_version()
+        )),
         "{}",
         stdout(&out)
     );

@@ -3,7 +3,7 @@
 use crate::error::StoreError;
 use crate::pool::Store;
 use crate::row::row_struct;
-use crate::writer::WriteCtx;
+use crate::write_ctx::WriteCtx;
 
 row_struct! {
     pub struct AccountRow {
@@ -198,7 +198,7 @@ impl WriteCtx {
         .bind(&row.unit_id)
         .bind(row.disabled)
         .bind(row.created_at_ms)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         Ok(())
@@ -218,7 +218,7 @@ impl WriteCtx {
         .bind(&row.id_number_key)
         .bind(&row.phone)
         .bind(&row.division_code)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         Ok(())
@@ -237,7 +237,7 @@ impl WriteCtx {
         .bind(&row.uscc)
         .bind(&row.legal_rep_name)
         .bind(&row.division_code)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         Ok(())
@@ -253,7 +253,7 @@ impl WriteCtx {
         .bind(&row.csrf_token)
         .bind(row.created_at_ms)
         .bind(row.expires_at_ms)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         Ok(())
@@ -263,7 +263,7 @@ impl WriteCtx {
     pub async fn delete_session(&mut self, token_hash: &str) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -272,7 +272,7 @@ impl WriteCtx {
     pub async fn delete_expired_sessions(&mut self, now_ms: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1")
             .bind(now_ms)
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await?;
         Ok(done.rows_affected())
     }
@@ -286,14 +286,14 @@ impl WriteCtx {
              FROM login_throttle WHERE throttle_key = $1",
         )
         .bind(key)
-        .fetch_optional(self.conn())
+        .fetch_optional(self.conn().await?)
         .await?)
     }
 
     pub async fn put_throttle(&mut self, row: &ThrottleRow) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
             .bind(&row.throttle_key)
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await?;
         sqlx::query(
             "INSERT INTO login_throttle (throttle_key, failures, window_start_ms, locked_until_ms)
@@ -303,7 +303,7 @@ impl WriteCtx {
         .bind(row.failures)
         .bind(row.window_start_ms)
         .bind(row.locked_until_ms)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await?;
         Ok(())
     }
@@ -311,7 +311,7 @@ impl WriteCtx {
     pub async fn clear_throttle(&mut self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
             .bind(key)
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await?;
         Ok(())
     }

@@ -3,7 +3,7 @@
 use crate::error::StoreError;
 use crate::pool::Store;
 use crate::row::row_struct;
-use crate::writer::WriteCtx;
+use crate::write_ctx::WriteCtx;
 
 row_struct! {
     pub struct CalendarYearRow {
@@ -30,7 +30,7 @@ impl WriteCtx {
     pub async fn put_calendar_year(&mut self, row: &CalendarYearRow) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM calendar_years WHERE year = $1")
             .bind(row.year)
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await?;
         sqlx::query(
             "INSERT INTO calendar_years (year, source, body_json, updated_at_ms) VALUES ($1, $2, $3, $4)",
@@ -39,7 +39,7 @@ impl WriteCtx {
         .bind(&row.source)
         .bind(&row.body_json)
         .bind(row.updated_at_ms)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await?;
         Ok(())
     }

@@ -6,7 +6,7 @@ use tongban_domain::audit::{ChainBreak, ChainSummary, ChainVerifier, EventRecord
 
 use crate::error::StoreError;
 use crate::pool::Store;
-use crate::writer::parse_hash;
+use crate::write_ctx::parse_hash;
 
 /// One stored event, as consumers of the log see it.
 #[derive(Debug, Clone, PartialEq, Eq)]

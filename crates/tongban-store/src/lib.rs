@@ -18,6 +18,7 @@ mod migrate;
 mod org;
 mod pool;
 mod row;
+mod write_ctx;
 mod writer;
 
 pub use accounts::{
@@ -28,4 +29,5 @@ pub use error::StoreError;
 pub use events::{EventRow, VerifyOutcome};
 pub use org::{DepartmentRow, DivisionRow, HallRow};
 pub use pool::{Engine, Store, StoreOptions};
-pub use writer::{NewEvent, WriteCtx, WriteStats};
+pub use write_ctx::WriteCtx;
+pub use writer::{NewEvent, WriteStats};

@@ -11,8 +11,14 @@ use tongban_domain::crypto::sm3;
 use crate::error::StoreError;
 
 /// (version, description, SQL) in ascending order. Append; never edit an applied entry.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "drop events_entity index",
+        include_str!("../migrations/0002_drop_events_entity_index.sql"),
+    ),
+];
 
 pub(crate) async fn run(pool: &AnyPool, now_ms: i64) -> Result<usize, StoreError> {
     sqlx::raw_sql(

@@ -3,7 +3,7 @@
 use crate::error::StoreError;
 use crate::pool::Store;
 use crate::row::row_struct;
-use crate::writer::WriteCtx;
+use crate::write_ctx::WriteCtx;
 
 row_struct! {
     pub struct DivisionRow {
@@ -226,7 +226,7 @@ impl WriteCtx {
         .bind(&row.name)
         .bind(row.level)
         .bind(&row.parent_code)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         Ok(())
@@ -243,7 +243,7 @@ impl WriteCtx {
         .bind(&row.uscc)
         .bind(&row.division_code)
         .bind(&row.parent_id)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         Ok(())
@@ -258,7 +258,7 @@ impl WriteCtx {
         .bind(&row.name)
         .bind(&row.short_name)
         .bind(&row.uscc)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         if done.rows_affected() == 0 {
@@ -281,7 +281,7 @@ impl WriteCtx {
         .bind(row.latitude_e6)
         .bind(row.longitude_e6)
         .bind(&row.opening_hours)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         Ok(())
@@ -300,7 +300,7 @@ impl WriteCtx {
         .bind(row.latitude_e6)
         .bind(row.longitude_e6)
         .bind(&row.opening_hours)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(StoreError::from_write)?;
         if done.rows_affected() == 0 {
@@ -318,7 +318,7 @@ impl WriteCtx {
         );
         sqlx::query_as(sql)
             .bind(id)
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound("department"))
     }
@@ -327,7 +327,7 @@ impl WriteCtx {
         let sql = concat!("SELECT ", hall_cols!(), " FROM halls WHERE id = $1");
         sqlx::query_as(sql)
             .bind(id)
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound("hall"))
     }

@@ -53,7 +53,9 @@ impl Store {
         let (engine, url) = normalise_url(&options.url)?;
         let pool_options = AnyPoolOptions::new()
             .max_connections(options.max_connections.max(2))
-            .acquire_timeout(Duration::from_secs(30));
+            .acquire_timeout(Duration::from_secs(30))
+            // Connections are local and used constantly; a ping before each use only adds a round trip.
+            .test_before_acquire(false);
         let pool_options = match engine {
             Engine::Sqlite => pool_options.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -72,7 +74,7 @@ impl Store {
         };
         let pool = pool_options.connect(&url).await?;
         crate::migrate::run(&pool, now_ms).await?;
-        let writer = writer::spawn(pool.clone(), options.max_batch.max(1));
+        let writer = writer::spawn(pool.clone(), engine, options.max_batch.max(1));
         Ok(Store {
             pool,
             engine,

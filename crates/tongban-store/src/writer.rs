@@ -10,12 +10,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
-use tongban_domain::audit::event_hash;
 
 use crate::error::StoreError;
-use crate::pool::Store;
+use crate::pool::{Engine, Store};
+use crate::write_ctx::WriteCtx;
 
 /// A boxed future, as returned by units of work.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
@@ -40,55 +40,6 @@ pub struct WriteStats {
     pub batches: u64,
     pub units: u64,
     pub events: u64,
-}
-
-/// The open transaction a unit of work runs in.
-pub struct WriteCtx {
-    tx: Transaction<'static, Any>,
-    head_seq: i64,
-    head_hash: [u8; 32],
-    events_appended: u64,
-}
-
-impl WriteCtx {
-    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
-    }
-
-    /// Appends one event to the chain and returns its sequence number.
-    pub async fn append_event(&mut self, event: NewEvent) -> Result<i64, StoreError> {
-        let seq = self.head_seq + 1;
-        let payload = event.payload.to_string();
-        let hash = event_hash(
-            &self.head_hash,
-            seq,
-            event.at_ms,
-            &event.actor,
-            &event.action,
-            &event.entity_type,
-            &event.entity_id,
-            &payload,
-        );
-        sqlx::query(
-            "INSERT INTO events (seq, at_ms, actor, action, entity_type, entity_id, payload, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(seq)
-        .bind(event.at_ms)
-        .bind(event.actor)
-        .bind(event.action)
-        .bind(event.entity_type)
-        .bind(event.entity_id)
-        .bind(payload)
-        .bind(hex::encode(self.head_hash))
-        .bind(hex::encode(hash))
-        .execute(&mut *self.tx)
-        .await?;
-        self.head_seq = seq;
-        self.head_hash = hash;
-        self.events_appended += 1;
-        Ok(seq)
-    }
 }
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
@@ -148,10 +99,16 @@ struct Counters {
     events: AtomicU64,
 }
 
-pub(crate) fn spawn(pool: AnyPool, max_batch: usize) -> WriterHandle {
+pub(crate) fn spawn(pool: AnyPool, engine: Engine, max_batch: usize) -> WriterHandle {
     let (sender, receiver) = mpsc::unbounded_channel();
     let stats = Arc::new(Counters::default());
-    tokio::spawn(writer_loop(pool, receiver, max_batch, stats.clone()));
+    tokio::spawn(writer_loop(
+        pool,
+        engine,
+        receiver,
+        max_batch,
+        stats.clone(),
+    ));
     WriterHandle { sender, stats }
 }
 
@@ -187,53 +144,96 @@ impl Store {
 
 async fn writer_loop(
     pool: AnyPool,
+    engine: Engine,
     mut receiver: mpsc::UnboundedReceiver<Box<dyn Unit>>,
     max_batch: usize,
     stats: Arc<Counters>,
 ) {
+    // The writer's own connection, kept across batches; reopened after a failure.
+    let mut conn: Option<AnyConnection> = None;
     while let Some(first) = receiver.recv().await {
+        // Writers that were just answered are about to send their next unit: let them run
+        // first, and keep collecting while more arrive, so one commit carries them all. This
+        // waits on the scheduler only, never on a timer.
         let mut batch = vec![first];
         while batch.len() < max_batch {
-            match receiver.try_recv() {
-                Ok(unit) => batch.push(unit),
-                Err(_) => break,
+            tokio::task::yield_now().await;
+            let before = batch.len();
+            while batch.len() < max_batch {
+                match receiver.try_recv() {
+                    Ok(unit) => batch.push(unit),
+                    Err(_) => break,
+                }
+            }
+            if batch.len() == before {
+                break;
             }
         }
-        commit_batch(&pool, batch, &stats).await;
+        conn = commit_batch(&pool, engine, conn, batch, &stats).await;
     }
 }
 
-async fn commit_batch(pool: &AnyPool, batch: Vec<Box<dyn Unit>>, stats: &Counters) {
-    let mut ctx = match open_ctx(pool).await {
+async fn commit_batch(
+    pool: &AnyPool,
+    engine: Engine,
+    conn: Option<AnyConnection>,
+    batch: Vec<Box<dyn Unit>>,
+    stats: &Counters,
+) -> Option<AnyConnection> {
+    let conn = match conn {
+        Some(conn) => Ok(conn),
+        None => pool
+            .acquire()
+            .await
+            .map(|c| c.detach())
+            .map_err(StoreError::from),
+    };
+    let begun = match conn {
+        Ok(conn) => WriteCtx::begin(conn, engine).await,
+        Err(err) => Err((err, None)),
+    };
+    let mut ctx = match begun {
         Ok(ctx) => ctx,
-        Err(err) => {
+        Err((err, conn)) => {
             let msg = err.to_string();
             tracing::error!(error = %msg, "writer could not begin a transaction");
             for unit in batch {
                 unit.abort(StoreError::CommitFailed(msg.clone()));
             }
-            return;
+            return conn;
         }
     };
     let mut completions = Vec::with_capacity(batch.len());
-    for unit in batch {
-        match run_in_savepoint(&mut ctx, unit).await {
+    let mut units = batch.into_iter();
+    while let Some(unit) = units.next() {
+        let mark = ctx.mark();
+        let outcome = unit.run(&mut ctx).await;
+        let settled = match outcome {
+            Some(done) => ctx.release(mark).await.map(|()| Some(done)),
+            None => ctx.roll_back_to(mark).await.map(|()| None),
+        };
+        match settled {
             Ok(Some(done)) => completions.push(done),
             Ok(None) => {}
             Err(err) => {
                 // The savepoint itself failed: the transaction is unusable. Fail everyone.
                 let msg = err.to_string();
                 tracing::error!(error = %msg, "writer savepoint failed");
+                let conn = ctx.abort().await;
                 for done in completions {
                     done(Err(StoreError::CommitFailed(msg.clone())));
                 }
-                return;
+                for unit in units {
+                    unit.abort(StoreError::CommitFailed(msg.clone()));
+                }
+                return conn;
             }
         }
     }
     let units = completions.len() as u64;
-    let events = ctx.events_appended;
-    match close_ctx(ctx).await {
+    let events = ctx.pending_events() as u64;
+    let (result, conn) = ctx.commit().await;
+    match result {
         Ok(()) => {
             stats.batches.fetch_add(1, Ordering::Relaxed);
             stats.units.fetch_add(units, Ordering::Relaxed);
@@ -250,72 +250,5 @@ async fn commit_batch(pool: &AnyPool, batch: Vec<Box<dyn Unit>>, stats: &Counter
             }
         }
     }
-}
-
-async fn open_ctx(pool: &AnyPool) -> Result<WriteCtx, StoreError> {
-    let mut tx = pool.begin().await?;
-    // Taking the head row's write lock first serialises writers of other processes too.
-    sqlx::query("UPDATE event_chain_head SET seq = seq WHERE id = 1")
-        .execute(&mut *tx)
-        .await?;
-    let (head_seq, head_hex): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM event_chain_head WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
-    let head_hash = parse_hash(&head_hex)?;
-    Ok(WriteCtx {
-        tx,
-        head_seq,
-        head_hash,
-        events_appended: 0,
-    })
-}
-
-async fn close_ctx(mut ctx: WriteCtx) -> Result<(), StoreError> {
-    if ctx.events_appended > 0 {
-        sqlx::query("UPDATE event_chain_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(ctx.head_seq)
-            .bind(hex::encode(ctx.head_hash))
-            .execute(&mut *ctx.tx)
-            .await?;
-    }
-    ctx.tx.commit().await?;
-    Ok(())
-}
-
-async fn run_in_savepoint(
-    ctx: &mut WriteCtx,
-    unit: Box<dyn Unit>,
-) -> Result<Option<Completion>, StoreError> {
-    let (seq, hash, appended) = (ctx.head_seq, ctx.head_hash, ctx.events_appended);
-    sqlx::query("SAVEPOINT tb_unit")
-        .execute(&mut *ctx.tx)
-        .await?;
-    match unit.run(ctx).await {
-        Some(done) => {
-            sqlx::query("RELEASE SAVEPOINT tb_unit")
-                .execute(&mut *ctx.tx)
-                .await?;
-            Ok(Some(done))
-        }
-        None => {
-            sqlx::query("ROLLBACK TO SAVEPOINT tb_unit")
-                .execute(&mut *ctx.tx)
-                .await?;
-            sqlx::query("RELEASE SAVEPOINT tb_unit")
-                .execute(&mut *ctx.tx)
-                .await?;
-            ctx.head_seq = seq;
-            ctx.head_hash = hash;
-            ctx.events_appended = appended;
-            Ok(None)
-        }
-    }
-}
-
-pub(crate) fn parse_hash(text: &str) -> Result<[u8; 32], StoreError> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(text, &mut out)
-        .map_err(|_| StoreError::Corrupt(format!("not a 32-byte hex hash: {text:?}")))?;
-    Ok(out)
+    conn
 }

@@ -207,3 +207,48 @@ contract!(
     a_second_store_on_the_same_database_continues_the_same_chain,
     super::a_second_store_on_the_same_database_continues_the_same_chain
 );
+
+async fn units_that_wrote_rows_and_then_failed_leave_no_rows_beside_units_that_succeeded(
+    db: &TestDb,
+) {
+    let mut tasks = Vec::new();
+    for i in 0..24_u32 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .write(move |ctx| {
+                    Box::pin(async move {
+                        let code = format!("5119{:02}000000", i + 10);
+                        let row = crate::stories_org::division(&code, "测试区", 4, None);
+                        ctx.insert_division(&row).await?;
+                        ctx.append_event(event("division.created", &code)).await?;
+                        if i.is_multiple_of(3) {
+                            return Err(StoreError::NotFound("forced failure after a write"));
+                        }
+                        Ok(code)
+                    })
+                })
+                .await
+        }));
+    }
+    let mut kept = Vec::new();
+    for task in tasks {
+        if let Ok(code) = task.await.unwrap() {
+            kept.push(code);
+        }
+    }
+    assert_eq!(kept.len(), 16);
+    let stored = db.store.child_divisions(None).await.unwrap();
+    let mut stored_codes: Vec<String> = stored.into_iter().map(|d| d.code).collect();
+    stored_codes.sort();
+    kept.sort();
+    assert_eq!(stored_codes, kept);
+    assert!(matches!(
+        db.store.verify_events().await.unwrap(),
+        VerifyOutcome::Intact { count: 16, .. }
+    ));
+}
+contract!(
+    units_that_wrote_rows_and_then_failed_leave_no_rows_beside_units_that_succeeded,
+    super::units_that_wrote_rows_and_then_failed_leave_no_rows_beside_units_that_succeeded
+);
