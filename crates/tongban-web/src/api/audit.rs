@@ -23,7 +23,7 @@ pub struct CitizenRecordDto {
 
 /// A citizen's personal record. Staff only; every read is recorded in the event log first.
 #[utoipa::path(get, path = "/api/v1/citizens/{id}", tag = "audit", params(("id" = String, Path, description = "account id")),
-    responses((status = 200, body = CitizenRecordDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = CitizenRecordDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody), (status = 404, description = "未找到", body = ErrorBody)))]
 pub async fn citizen_record(
     State(state): State<AppState>,
     caller: Caller,
@@ -79,7 +79,7 @@ impl From<EventView> for EventDto {
 
 /// Events after a cursor (system administrators and bureau supervisors).
 #[utoipa::path(get, path = "/api/v1/events", tag = "audit", params(EventParams),
-    responses((status = 200, body = Vec<EventDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = Vec<EventDto>), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,7 +108,7 @@ pub struct VerifyDto {
 
 /// Re-compute the hash chain of the whole event log.
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit",
-    responses((status = 200, body = VerifyDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = VerifyDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody)))]
 pub async fn verify(
     State(state): State<AppState>,
     caller: Caller,

@@ -62,7 +62,7 @@ pub fn me_dto(p: &Principal) -> MeDto {
 
 /// Log in and receive a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), request_body = LoginBody,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = LoginResponse), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 429, description = "尝试次数过多", body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -91,7 +91,7 @@ pub async fn login(
 
 /// End the session of this token.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    responses((status = 204, description = "成功，无内容"), (status = 401, description = "未登录或令牌无效", body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
     caller: Caller,
@@ -102,7 +102,7 @@ pub async fn logout(
 
 /// Who am I.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
-    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = MeDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody)))]
 pub async fn me(caller: Caller) -> Json<MeDto> {
     Json(me_dto(&caller.principal))
 }

@@ -36,7 +36,7 @@ pub struct CalendarYearDto {
 
 /// Every day of a year, with working / rest and why.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
-    responses((status = 200, body = CalendarYearDto), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = CalendarYearDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 422, description = "输入有误，见 fields", body = ErrorBody)))]
 pub async fn year(
     State(state): State<AppState>,
     _caller: Caller,
@@ -84,7 +84,7 @@ pub struct CalendarImportDto {
 /// Import or replace one year (city-level system administrators).
 #[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
     request_body(content = CalendarImportDto, description = "{\"year\":2027,\"source\":\"…\",\"holidays\":[{\"date\":\"2027-01-01\",\"name\":\"元旦\"}],\"makeup_workdays\":[{\"date\":\"…\",\"name\":\"春节\"}]}"),
-    responses((status = 200, body = CalendarYearDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = CalendarYearDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody), (status = 422, description = "输入有误，见 fields", body = ErrorBody)))]
 pub async fn import_year(
     State(state): State<AppState>,
     caller: Caller,
@@ -139,7 +139,7 @@ pub struct DueDateDto {
 
 /// When a case falls due, and why.
 #[utoipa::path(post, path = "/api/v1/calendar/due-date", tag = "calendar", request_body = DueDateBody,
-    responses((status = 200, body = DueDateDto), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = DueDateDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 422, description = "输入有误，见 fields", body = ErrorBody)))]
 pub async fn due_date(
     State(state): State<AppState>,
     _caller: Caller,

@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// The top of the division tree.
 #[utoipa::path(get, path = "/api/v1/divisions", tag = "org",
-    responses((status = 200, body = Vec<DivisionDto>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = Vec<DivisionDto>), (status = 401, description = "未登录或令牌无效", body = ErrorBody)))]
 pub async fn top_divisions(
     State(state): State<AppState>,
     _caller: Caller,
@@ -35,7 +35,7 @@ pub async fn top_divisions(
 /// One division with its ancestors, children, departments and halls.
 #[utoipa::path(get, path = "/api/v1/divisions/{code}", tag = "org",
     params(("code" = String, Path, description = "12-digit division code")),
-    responses((status = 200, body = DivisionPageDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = DivisionPageDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 404, description = "未找到", body = ErrorBody)))]
 pub async fn division(
     State(state): State<AppState>,
     _caller: Caller,
@@ -65,7 +65,7 @@ pub struct HallParams {
 
 /// The hall finder.
 #[utoipa::path(get, path = "/api/v1/halls", tag = "org", params(HallParams),
-    responses((status = 200, body = Vec<HallDto>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = Vec<HallDto>), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 422, description = "输入有误，见 fields", body = ErrorBody)))]
 pub async fn find_halls(
     State(state): State<AppState>,
     _caller: Caller,
@@ -90,7 +90,7 @@ pub async fn find_halls(
 }
 
 #[utoipa::path(get, path = "/api/v1/halls/{id}", tag = "org", params(("id" = String, Path)),
-    responses((status = 200, body = HallDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = HallDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 404, description = "未找到", body = ErrorBody)))]
 pub async fn hall(
     State(state): State<AppState>,
     _caller: Caller,
@@ -101,8 +101,8 @@ pub async fn hall(
 
 /// Change a hall's public details (system administrators within their division).
 #[utoipa::path(put, path = "/api/v1/halls/{id}", tag = "org", params(("id" = String, Path)), request_body = HallEditDto,
-    responses((status = 200, body = HallDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = HallDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody),
+        (status = 404, description = "未找到", body = ErrorBody), (status = 422, description = "输入有误，见 fields", body = ErrorBody)))]
 pub async fn edit_hall(
     State(state): State<AppState>,
     caller: Caller,
@@ -127,7 +127,7 @@ pub async fn edit_hall(
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "org", params(("id" = String, Path)),
-    responses((status = 200, body = DepartmentDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = DepartmentDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 404, description = "未找到", body = ErrorBody)))]
 pub async fn department(
     State(state): State<AppState>,
     _caller: Caller,
@@ -139,8 +139,8 @@ pub async fn department(
 /// Rename a department or correct its USCC (system administrators in scope, or the
 /// department's own administrator).
 #[utoipa::path(put, path = "/api/v1/departments/{id}", tag = "org", params(("id" = String, Path)), request_body = DepartmentEditDto,
-    responses((status = 200, body = DepartmentDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = DepartmentDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody),
+        (status = 404, description = "未找到", body = ErrorBody), (status = 422, description = "输入有误，见 fields", body = ErrorBody)))]
 pub async fn edit_department(
     State(state): State<AppState>,
     caller: Caller,

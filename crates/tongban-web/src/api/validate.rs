@@ -29,7 +29,7 @@ pub struct ValidateResult {
 
 /// Check identifiers by the national standards (GB 11643, GB 32100).
 #[utoipa::path(post, path = "/api/v1/validate", tag = "tools", request_body = ValidateBody,
-    responses((status = 200, body = Vec<ValidateResult>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "成功", body = Vec<ValidateResult>), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 422, description = "输入有误，见 fields", body = ErrorBody)))]
 pub async fn validate(
     State(state): State<AppState>,
     _caller: Caller,
