@@ -31,6 +31,9 @@ pub struct YearLine {
 pub struct ImportedQuery {
     #[serde(default)]
     pub imported: String,
+    /// A loaded year to edit: its document is put in the form, to change and import again.
+    #[serde(default)]
+    pub edit: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -113,15 +116,16 @@ pub async fn years(
     };
     let can_import = who.role() == Some(Role::SystemAdmin);
     let imported = query.imported.parse().ok();
-    Ok(page(
-        &state,
-        &viewer,
-        can_import,
-        imported,
-        String::new(),
-        Errors::none(),
-    )
-    .into_response())
+    let text = query
+        .edit
+        .parse::<i32>()
+        .ok()
+        .filter(|_| can_import)
+        .and_then(|year| state.app.calendar().year(year).map(|y| y.to_json()))
+        .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        .unwrap_or_default();
+    Ok(page(&state, &viewer, can_import, imported, text, Errors::none()).into_response())
 }
 
 pub async fn import(

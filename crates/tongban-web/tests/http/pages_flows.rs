@@ -158,6 +158,18 @@ async fn admin_pages_are_closed_to_a_clerk_and_open_to_the_admin() {
         let res = admin.get(app.url(page)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{page}");
     }
+    let edit = admin
+        .get(app.url("/admin/calendar?edit=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        edit.contains("2026-02-15"),
+        "a loaded year opens in the form for editing"
+    );
 }
 
 #[tokio::test]
