@@ -321,7 +321,8 @@ fn hall_json(h: &HallRow) -> serde_json::Value {
     })
 }
 
-fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, AppError>) -> Option<T> {
+/// Keeps a field's value, or adds its errors to `errors` (so a form reports every problem).
+pub(crate) fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, AppError>) -> Option<T> {
     match result {
         Ok(value) => Some(value),
         Err(AppError::Invalid { fields, .. }) => {

@@ -6,7 +6,8 @@ use tongban_store::{AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewEven
 
 use crate::App;
 use crate::auth::hash_off_thread;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
+use crate::org::collect;
 
 #[derive(Debug, Clone, Default)]
 pub struct CitizenRegistration {
@@ -29,14 +30,14 @@ impl App {
     /// reported at once, each with what to fix.
     pub async fn register_citizen(&self, form: CitizenRegistration) -> Result<String, AppError> {
         let mut errors = Vec::new();
-        let name = check(&mut errors, person_name("real_name", &form.real_name));
-        let id = check(
+        let name = collect(&mut errors, person_name("real_name", &form.real_name));
+        let id = collect(
             &mut errors,
             ResidentIdNumber::parse(&form.id_number, self.today())
                 .map_err(|e| AppError::field("id_number", e.code(), e.to_string())),
         );
-        let phone = check(&mut errors, mobile("phone", &form.phone));
-        let password = check(&mut errors, password_policy(&form.password));
+        let phone = collect(&mut errors, mobile("phone", &form.phone));
+        let password = collect(&mut errors, password_policy(&form.password));
         let (Some(name), Some(id), Some(phone), Some(password)) = (name, id, phone, password)
         else {
             return Err(AppError::fields(errors));
@@ -100,16 +101,16 @@ impl App {
         form: EnterpriseRegistration,
     ) -> Result<String, AppError> {
         let mut errors = Vec::new();
-        let name = check(&mut errors, crate::org::required("name", &form.name, 100));
-        let uscc = check(
+        let name = collect(&mut errors, crate::org::required("name", &form.name, 100));
+        let uscc = collect(
             &mut errors,
             Uscc::parse(&form.uscc).map_err(|e| AppError::field("uscc", e.code(), e.to_string())),
         );
-        let legal_rep = check(
+        let legal_rep = collect(
             &mut errors,
             person_name("legal_rep_name", &form.legal_rep_name),
         );
-        let password = check(&mut errors, password_policy(&form.password));
+        let password = collect(&mut errors, password_policy(&form.password));
         let (Some(name), Some(uscc), Some(legal_rep), Some(password)) =
             (name, uscc, legal_rep, password)
         else {
@@ -164,17 +165,6 @@ impl App {
                 other => other,
             })?;
         Ok(login)
-    }
-}
-
-fn check<T>(errors: &mut Vec<FieldError>, result: Result<T, AppError>) -> Option<T> {
-    match result {
-        Ok(v) => Some(v),
-        Err(AppError::Invalid { fields, .. }) => {
-            errors.extend(fields);
-            None
-        }
-        Err(_) => None,
     }
 }
 

@@ -4,6 +4,24 @@ use reqwest::StatusCode;
 
 use crate::support::{PASSWORD, TestApp, spawn_app};
 
+/// Posts the citizen registration form with `id_number` and otherwise valid answers.
+async fn register_citizen(app: &TestApp, id_number: &str) -> reqwest::Response {
+    let csrf = app.csrf_of("/register/citizen").await;
+    app.client
+        .post(app.url("/register/citizen"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("real_name", "王小明"),
+            ("id_number", id_number),
+            ("phone", "13812348000"),
+            ("password", "Wang2026pass"),
+            ("password_confirm", "Wang2026pass"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn form_login(app: &TestApp, login: &str, password: &str) {
     let csrf = app.csrf_of("/login").await;
     let res = app
@@ -23,21 +41,7 @@ async fn form_login(app: &TestApp, login: &str, password: &str) {
 #[tokio::test]
 async fn a_citizen_registering_with_a_wrong_check_digit_is_told_exactly_that_and_keeps_the_input() {
     let app = spawn_app().await;
-    let csrf = app.csrf_of("/register/citizen").await;
-    let res = app
-        .client
-        .post(app.url("/register/citizen"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("real_name", "王小明"),
-            ("id_number", "110105194912310021"),
-            ("phone", "13812348000"),
-            ("password", "Wang2026pass"),
-            ("password_confirm", "Wang2026pass"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = register_citizen(&app, "110105194912310021").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("error-summary"));
@@ -48,21 +52,7 @@ async fn a_citizen_registering_with_a_wrong_check_digit_is_told_exactly_that_and
 #[tokio::test]
 async fn a_citizen_registers_and_lands_on_their_page_signed_in() {
     let app = spawn_app().await;
-    let csrf = app.csrf_of("/register/citizen").await;
-    let res = app
-        .client
-        .post(app.url("/register/citizen"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("real_name", "王小明"),
-            ("id_number", "11010519491231002X"),
-            ("phone", "13812348000"),
-            ("password", "Wang2026pass"),
-            ("password_confirm", "Wang2026pass"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = register_citizen(&app, "11010519491231002X").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let me = app
         .client
