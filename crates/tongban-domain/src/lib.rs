@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 pub mod crypto;
 pub mod division;
 pub mod mask;
