@@ -5,7 +5,8 @@ use tongban_store::StoreError;
 /// A problem with one input field, said in Chinese next to that field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The field, or a dotted path into a nested one (`materials.2.name`).
+    pub field: std::borrow::Cow<'static, str>,
     pub code: &'static str,
     pub message: String,
 }
@@ -56,7 +57,7 @@ impl AppError {
         AppError::Invalid {
             message: message.clone(),
             fields: vec![FieldError {
-                field,
+                field: field.into(),
                 code,
                 message,
             }],
@@ -89,6 +90,8 @@ fn what_zh(what: &'static str) -> &'static str {
         "hall" => "该服务大厅",
         "division" => "该行政区划",
         "account" => "该账号",
+        "item_version" => "该事项版本",
+        "item_draft" => "该事项草稿",
         _ => "该记录",
     }
 }

@@ -109,7 +109,7 @@ async fn a_citizen_registers_with_a_valid_id_number_and_a_bad_one_is_explained()
     let AppError::Invalid { fields, .. } = bad else {
         panic!("expected field errors")
     };
-    let named: Vec<_> = fields.iter().map(|f| f.field).collect();
+    let named: Vec<_> = fields.iter().map(|f| f.field.as_ref()).collect();
     assert_eq!(named, ["id_number", "phone", "password"]);
     assert!(
         fields[0].message.contains("校验码"),

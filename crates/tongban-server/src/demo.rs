@@ -74,6 +74,14 @@ pub async fn demo(
             db_path.display()
         );
     }
+    // The catalogue is seeded on its own, so a demo database made before it existed gains it.
+    let items = app
+        .seed_catalog(tongban_demo::catalog_items(&city))
+        .await
+        .context("seeding the demo catalogue")?;
+    if items > 0 {
+        println!("已写入 / seeded: {items} 个政务服务事项 (service items)");
+    }
 
     let listener = bind(&settings.listen).await?;
     let addr = listener.local_addr().context("reading the bound address")?;

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod calendar;
+mod catalog;
 mod error;
 mod events;
 mod migrate;
@@ -25,6 +26,7 @@ pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
 };
 pub use calendar::CalendarYearRow;
+pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use error::StoreError;
 pub use events::{EventRow, VerifyOutcome};
 pub use org::{DepartmentRow, DivisionRow, HallRow};

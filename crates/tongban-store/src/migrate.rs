@@ -4,23 +4,71 @@
 //! which compiles both database drivers a second time. Each migration is applied in its own
 //! transaction and recorded with its SM3 checksum; an applied migration whose text has since
 //! changed is refused, because an applied migration must never be edited.
+//!
+//! A migration is one portable text for both engines, optionally followed by a text of each
+//! engine's own (`NNNN_name.sqlite.sql`, `NNNN_name.postgres.sql`) for what the dialects say
+//! differently, such as the catalogue's search index. The checksum covers exactly the text
+//! applied on that engine, so a migration without engine texts keeps its original checksum.
 
 use sqlx::AnyPool;
 use tongban_domain::crypto::sm3;
 
 use crate::error::StoreError;
+use crate::pool::Engine;
 
-/// (version, description, SQL) in ascending order. Append; never edit an applied entry.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "init", include_str!("../migrations/0001_init.sql")),
-    (
-        2,
-        "drop events_entity index",
-        include_str!("../migrations/0002_drop_events_entity_index.sql"),
-    ),
+/// One schema migration.
+struct Migration {
+    version: i64,
+    description: &'static str,
+    /// Applied on both engines, first.
+    portable: &'static str,
+    /// Applied after `portable` on SQLite only.
+    sqlite: &'static str,
+    /// Applied after `portable` on PostgreSQL only.
+    postgres: &'static str,
+}
+
+impl Migration {
+    /// The whole text this engine runs (and whose checksum it records).
+    fn text(&self, engine: Engine) -> std::borrow::Cow<'static, str> {
+        let own = match engine {
+            Engine::Sqlite => self.sqlite,
+            Engine::Postgres => self.postgres,
+        };
+        if own.is_empty() {
+            std::borrow::Cow::Borrowed(self.portable)
+        } else {
+            std::borrow::Cow::Owned(format!("{}\n{own}", self.portable))
+        }
+    }
+}
+
+/// In ascending order. Append; never edit an applied entry.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "init",
+        portable: include_str!("../migrations/0001_init.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 2,
+        description: "drop events_entity index",
+        portable: include_str!("../migrations/0002_drop_events_entity_index.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 3,
+        description: "service-item catalogue and its search index",
+        portable: include_str!("../migrations/0003_catalog.sql"),
+        sqlite: include_str!("../migrations/0003_catalog.sqlite.sql"),
+        postgres: include_str!("../migrations/0003_catalog.postgres.sql"),
+    },
 ];
 
-pub(crate) async fn run(pool: &AnyPool, now_ms: i64) -> Result<usize, StoreError> {
+pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY,
@@ -31,11 +79,13 @@ pub(crate) async fn run(pool: &AnyPool, now_ms: i64) -> Result<usize, StoreError
     .execute(pool)
     .await?;
     let mut applied = 0;
-    for (version, description, sql) in MIGRATIONS {
+    for migration in MIGRATIONS {
+        let (version, description) = (migration.version, migration.description);
+        let sql = migration.text(engine);
         let checksum = hex::encode(sm3(sql.as_bytes()));
         let existing: Option<(String,)> =
             sqlx::query_as("SELECT checksum FROM schema_migrations WHERE version = $1")
-                .bind(*version)
+                .bind(version)
                 .fetch_optional(pool)
                 .await?;
         match existing {
@@ -49,15 +99,15 @@ pub(crate) async fn run(pool: &AnyPool, now_ms: i64) -> Result<usize, StoreError
         }
         let mut tx = pool.begin().await?;
         // Migration texts are compiled into the binary, never built from input.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut *tx)
             .await?;
         sqlx::query(
             "INSERT INTO schema_migrations (version, description, checksum, applied_at_ms)
              VALUES ($1, $2, $3, $4)",
         )
-        .bind(*version)
-        .bind(*description)
+        .bind(version)
+        .bind(description)
         .bind(checksum)
         .bind(now_ms)
         .execute(&mut *tx)
@@ -70,5 +120,5 @@ pub(crate) async fn run(pool: &AnyPool, now_ms: i64) -> Result<usize, StoreError
 
 /// The newest schema version this binary knows.
 pub(crate) fn latest_version() -> i64 {
-    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
 }

@@ -335,6 +335,6 @@ impl WriteCtx {
 
 /// Escapes `%` and `_` so user text matches literally in LIKE (both engines treat `\` as the
 /// escape character only when told; we avoid the need by dropping the wildcards instead).
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.chars().filter(|c| *c != '%' && *c != '_').collect()
 }

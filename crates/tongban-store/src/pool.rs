@@ -73,7 +73,7 @@ impl Store {
             Engine::Postgres => pool_options,
         };
         let pool = pool_options.connect(&url).await?;
-        crate::migrate::run(&pool, now_ms).await?;
+        crate::migrate::run(&pool, engine, now_ms).await?;
         let writer = writer::spawn(pool.clone(), engine, options.max_batch.max(1));
         Ok(Store {
             pool,

@@ -4,10 +4,10 @@
 //! both database drivers (and the C SQLite) a second time for the host.
 
 macro_rules! row_struct {
-    ($(#[$meta:meta])* pub struct $name:ident { $(pub $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct $name { $(pub $field: $ty),* }
+        pub struct $name { $($(#[$fmeta])* pub $field: $ty),* }
 
         impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for $name {
             fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {

@@ -5,6 +5,7 @@
 
 mod engines;
 mod stories_accounts;
+mod stories_catalog;
 mod stories_events;
 mod stories_org;
 

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod caller;
+mod catalog;
 mod dto;
 mod org;
 mod validate;
@@ -51,6 +52,40 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/citizens/{id}", Access::Staff),
     ("get", "/api/v1/events", Access::Scoped),
     ("post", "/api/v1/audit/verify", Access::Scoped),
+    ("get", "/api/v1/items", Access::SignedIn),
+    ("post", "/api/v1/items", Access::Scoped),
+    ("get", "/api/v1/items/{id}", Access::SignedIn),
+    ("post", "/api/v1/items/{id}/versions", Access::Scoped),
+    (
+        "get",
+        "/api/v1/items/{id}/versions/{version}",
+        Access::Staff,
+    ),
+    (
+        "put",
+        "/api/v1/items/{id}/versions/{version}",
+        Access::Scoped,
+    ),
+    (
+        "post",
+        "/api/v1/items/{id}/versions/{version}/submit",
+        Access::Scoped,
+    ),
+    (
+        "post",
+        "/api/v1/items/{id}/versions/{version}/publish",
+        Access::Scoped,
+    ),
+    (
+        "post",
+        "/api/v1/items/{id}/versions/{version}/return",
+        Access::Scoped,
+    ),
+    (
+        "post",
+        "/api/v1/items/{id}/versions/{version}/withdraw",
+        Access::Scoped,
+    ),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -75,6 +110,29 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/citizens/{id}", get(audit::citizen_record))
         .route("/events", get(audit::events))
         .route("/audit/verify", post(audit::verify))
+        .route("/items", get(catalog::search).post(catalog::create))
+        .route("/items/{id}", get(catalog::published))
+        .route("/items/{id}/versions", post(catalog::new_version))
+        .route(
+            "/items/{id}/versions/{version}",
+            get(catalog::version).put(catalog::edit),
+        )
+        .route(
+            "/items/{id}/versions/{version}/submit",
+            post(catalog::submit),
+        )
+        .route(
+            "/items/{id}/versions/{version}/publish",
+            post(catalog::publish),
+        )
+        .route(
+            "/items/{id}/versions/{version}/return",
+            post(catalog::return_to_author),
+        )
+        .route(
+            "/items/{id}/versions/{version}/withdraw",
+            post(catalog::withdraw),
+        )
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -93,6 +151,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         calendar::year, calendar::import_year, calendar::due_date,
         validate::validate,
         audit::citizen_record, audit::events, audit::verify,
+        catalog::search, catalog::create, catalog::published, catalog::new_version,
+        catalog::version, catalog::edit, catalog::submit, catalog::publish,
+        catalog::return_to_author, catalog::withdraw,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -102,6 +163,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "calendar", description = "工作日历与办理时限"),
         (name = "audit", description = "审计日志与个人信息查阅"),
         (name = "tools", description = "校验工具"),
+        (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
     )
 )]
 pub struct ApiDoc;

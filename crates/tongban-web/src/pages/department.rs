@@ -43,6 +43,8 @@ pub struct DepartmentPage {
     parent: Option<(String, String)>,
     can_edit: bool,
     saved: bool,
+    items: Vec<tongban_app::ItemSummary>,
+    items_total: i64,
 }
 
 pub async fn detail(
@@ -63,6 +65,13 @@ pub async fn detail(
     let can_edit = viewer
         .principal()
         .is_some_and(|p| can_edit_department(p, &department));
+    let item_query = tongban_app::CatalogQuery {
+        department_id: Some(department.id.clone()),
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    };
+    let (items, items_total) = state.app.search_items(&item_query).await?;
     Ok(DepartmentPage {
         c: viewer.chrome(),
         department,
@@ -70,6 +79,8 @@ pub async fn detail(
         parent,
         can_edit,
         saved: query.saved == "1",
+        items,
+        items_total,
     })
 }
 

@@ -39,7 +39,7 @@ impl Errors {
                     let field = rename
                         .iter()
                         .find(|(from, _)| *from == f.field)
-                        .map_or(f.field, |(_, to)| *to);
+                        .map_or(f.field.as_ref(), |(_, to)| *to);
                     errors.add(field, &f.message);
                 }
                 if errors.items.is_empty() {

@@ -60,6 +60,8 @@ pub struct SearchQuery {
 pub struct SearchPage {
     c: Chrome,
     q: String,
+    items: Vec<tongban_app::ItemSummary>,
+    items_total: i64,
     departments: Vec<DepartmentRow>,
     halls: Vec<HallRow>,
 }
@@ -69,10 +71,24 @@ pub async fn search(
     Extension(viewer): Extension<Viewer>,
     Query(query): Query<SearchQuery>,
 ) -> Result<SearchPage, WebError> {
-    let (departments, halls) = state.app.search_org(&query.q).await?;
+    let q: String = query.q.trim().chars().take(50).collect();
+    let (departments, halls) = state.app.search_org(&q).await?;
+    let (items, items_total) = if q.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        let catalog_query = tongban_app::CatalogQuery {
+            text: q.clone(),
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        };
+        state.app.search_items(&catalog_query).await?
+    };
     Ok(SearchPage {
         c: viewer.chrome(),
-        q: query.q.trim().to_string(),
+        q,
+        items,
+        items_total,
         departments,
         halls,
     })

@@ -8,10 +8,12 @@ mod calendar;
 mod chrome;
 mod department;
 mod due_date;
+mod flow_svg;
 mod form;
 mod hall_edit;
 mod halls;
 mod home;
+mod items;
 mod me;
 mod org;
 mod register;
@@ -38,6 +40,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/login", get(auth::login_form).post(auth::login_submit))
         .route("/logout", post(auth::logout))
         .route("/mode", post(auth::switch_mode))
+        .route("/items", get(items::search))
+        .route("/items/{id}", get(items::guide))
         .route("/halls", get(halls::finder))
         .route("/halls/{id}", get(halls::detail))
         .route(

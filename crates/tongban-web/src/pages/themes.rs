@@ -1,9 +1,10 @@
 //! Life-event themes (`/themes/{slug}`): what the event usually involves, in plain words, and
-//! the city departments that handle it. Service items join in a later release.
+//! the service items published for it, and the city departments that handle it.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Extension, Path, State};
+use tongban_domain::catalog::Theme;
 use tongban_domain::{AdminLevel, DivisionCode};
 use tongban_store::DepartmentRow;
 
@@ -44,7 +45,24 @@ pub struct ThemePage {
     c: Chrome,
     title_key: &'static str,
     intro_key: &'static str,
+    theme_code: &'static str,
+    items: Vec<tongban_app::ItemSummary>,
+    items_total: i64,
     departments: Vec<DepartmentRow>,
+}
+
+/// The catalogue theme of a page slug.
+fn catalog_theme(slug: &str) -> Option<Theme> {
+    match slug {
+        "birth" => Some(Theme::Birth),
+        "school" => Some(Theme::School),
+        "work" => Some(Theme::Work),
+        "marriage" => Some(Theme::Marriage),
+        "business" => Some(Theme::Business),
+        "retirement" => Some(Theme::Retirement),
+        "after-death" => Some(Theme::AfterDeath),
+        _ => None,
+    }
 }
 
 pub async fn theme(
@@ -73,10 +91,21 @@ pub async fn theme(
     }
     let city: Vec<DepartmentRow> = found.iter().filter(|d| is_city_level(d)).cloned().collect();
     let departments = if city.is_empty() { found } else { city };
+    let theme = catalog_theme(&slug).ok_or(WebError::NotFound)?;
+    let query = tongban_app::CatalogQuery {
+        theme: Some(theme),
+        page: 1,
+        per_page: 30,
+        ..Default::default()
+    };
+    let (items, items_total) = state.app.search_items(&query).await?;
     Ok(ThemePage {
         c: viewer.chrome(),
         title_key,
         intro_key,
+        theme_code: theme.code(),
+        items,
+        items_total,
         departments,
     })
 }
@@ -101,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn the_theme_page_lists_departments_and_the_catalogue_note() {
+    fn the_theme_page_lists_its_items_and_departments() {
         let page = ThemePage {
             c: Chrome {
                 elder: true,
@@ -111,6 +140,9 @@ mod tests {
             },
             title_key: "theme.marriage",
             intro_key: "theme.marriage.intro",
+            theme_code: "marriage",
+            items: Vec::new(),
+            items_total: 0,
             departments: vec![DepartmentRow {
                 id: "511900-mzj".into(),
                 name: "巴中市民政局".into(),
@@ -122,7 +154,7 @@ mod tests {
         };
         let html = page.render().unwrap();
         assert!(html.contains("href=\"/departments/511900-mzj\""));
-        assert!(html.contains(Catalog::zh_cn().get("search.items_later")));
+        assert!(html.contains(Catalog::zh_cn().get("theme.items")));
         assert!(html.contains("tel:12345"));
     }
 }

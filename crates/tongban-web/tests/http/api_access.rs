@@ -6,18 +6,22 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tongban_web::{Access, ROUTES};
 
+use crate::api_catalog::{draft_item, food_licence_json};
 use crate::support::{CITIZEN_PW, PASSWORD, TestApp, spawn_app};
 
-/// A concrete path for a route template: the hall and department are in 恩阳区 (511903).
-fn concrete(path: &str, method: &str) -> String {
+/// A concrete path for a route template: the hall, department and item are in 恩阳区 (511903).
+fn concrete(path: &str, method: &str, item_id: &str) -> String {
     let year = if method == "put" { "2027" } else { "2026" };
     let path = path
         .replace("{code}", "511902000000")
-        .replace("{year}", year);
+        .replace("{year}", year)
+        .replace("{version}", "1");
     if path.contains("/halls/") {
         path.replace("{id}", "hall-511903")
     } else if path.contains("/departments/") {
         path.replace("{id}", "511903-scjgj")
+    } else if path.contains("/items/") {
+        path.replace("{id}", item_id)
     } else {
         path.replace("{id}", "citizen-citizen")
     }
@@ -43,6 +47,8 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/validate") => {
             Some(json!({ "kind": "uscc", "values": ["91350200776049653A"] }))
         }
+        ("post", "/api/v1/items") => Some(food_licence_json("511903-scjgj")),
+        ("put", p) if p.starts_with("/api/v1/items/") => Some(food_licence_json("511903-scjgj")),
         _ => None,
     }
 }
@@ -84,7 +90,7 @@ async fn every_api_route_refuses_an_unauthenticated_caller() {
         if *access == Access::Public {
             continue;
         }
-        let path = concrete(path, method);
+        let path = concrete(path, method, "an-item");
         for token in [None, Some("not-a-real-token")] {
             let (status, body) = app
                 .call(
@@ -116,16 +122,21 @@ async fn every_restricted_api_route_refuses_a_caller_of_the_wrong_kind_role_or_s
     let handler = app.token("handler", PASSWORD).await;
     let county_admin = app.token("admin-bazhou", PASSWORD).await;
     let dept_admin = app.token("deptadmin", PASSWORD).await;
+    let item = draft_item(&app, "511903-scjgj").await;
     let mut checked = 0;
     for (method, path, access) in ROUTES {
-        let path = concrete(path, method);
+        let path = concrete(path, method, &item);
         let callers: Vec<(&str, &str)> = match access {
             Access::Public | Access::SignedIn => continue,
             Access::Staff => vec![("citizen", &citizen)],
             Access::Scoped => {
                 let mut wrong = vec![("citizen", citizen.as_str()), ("clerk", clerk.as_str())];
-                if path.starts_with("/api/v1/halls/") || path.starts_with("/api/v1/departments/") {
-                    // A system administrator of 巴州区 reaching into 恩阳区.
+                if path.starts_with("/api/v1/halls/")
+                    || path.starts_with("/api/v1/departments/")
+                    || path.starts_with("/api/v1/items")
+                {
+                    // A system administrator of 巴州区 reaching into 恩阳区, and the city
+                    // market regulator's administrator reaching into 恩阳区's market regulator.
                     wrong.push(("county admin out of scope", &county_admin));
                     wrong.push(("another department's admin", &dept_admin));
                 }
@@ -162,7 +173,7 @@ async fn every_restricted_api_route_refuses_a_caller_of_the_wrong_kind_role_or_s
             checked += 1;
         }
     }
-    assert!(checked >= 15, "only {checked} refusals checked");
+    assert!(checked >= 45, "only {checked} refusals checked");
 }
 
 #[tokio::test]
@@ -171,12 +182,27 @@ async fn the_right_callers_are_let_through_on_the_scoped_routes() {
     app.add_staff("admin-enyang", "system_admin", "511903000000")
         .await;
     let county_admin = app.token("admin-enyang", PASSWORD).await;
-    let path = concrete("/api/v1/halls/{id}", "put");
+    let path = concrete("/api/v1/halls/{id}", "put", "");
     let (status, body) = app
         .call("PUT", &path, Some(&county_admin), body_for("put", &path))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["phone"], "0827-3300000");
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/items",
+            Some(&county_admin),
+            body_for("post", "/api/v1/items"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let item = body["item_id"].as_str().unwrap();
+    for step in ["submit", "publish"] {
+        let path = concrete("/api/v1/items/{id}/versions/{version}/", "post", item) + step;
+        let (status, body) = app.call("POST", &path, Some(&county_admin), None).await;
+        assert_eq!(status, StatusCode::OK, "{step}: {body}");
+    }
     let admin = app.token("admin", PASSWORD).await;
     let (status, body) = app
         .call(

@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api_access;
+mod api_catalog;
 mod api_flows;
+mod catalog_pages;
 mod logs;
 mod pages;
 mod pages_flows;

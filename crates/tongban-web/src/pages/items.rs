@@ -1,0 +1,284 @@
+//! The catalogue for citizens: item search with filters (`/items`) and the 办事指南 of one item
+//! (`/items/{id}`), both generated from the published item version.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Extension, Path, Query, State};
+use serde::Deserialize;
+use tongban_app::{CatalogQuery, ItemSummary, ItemView};
+use tongban_domain::catalog::{ItemType, OnlineLevel, Theme};
+use tongban_domain::{AdminLevel, Role};
+
+use super::chrome::Chrome;
+use super::flow_svg::{FlowBox, flow_svg};
+use super::form::t;
+use super::viewer::{Viewer, urlencode};
+use crate::error::WebError;
+use crate::state::AppState;
+
+const PER_PAGE: i64 = 20;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ItemsQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default, rename = "type")]
+    pub item_type: String,
+    #[serde(default)]
+    pub theme: String,
+    #[serde(default)]
+    pub online_level: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+/// A choice in a filter: code, label, selected.
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "items.html")]
+pub struct ItemsPage {
+    c: Chrome,
+    q: String,
+    department: String,
+    levels: Vec<Choice>,
+    types: Vec<Choice>,
+    themes: Vec<Choice>,
+    online_levels: Vec<Choice>,
+    total: i64,
+    items: Vec<ItemSummary>,
+    page: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+fn choices<T: Copy + PartialEq>(
+    all: &[T],
+    chosen: Option<T>,
+    code: fn(T) -> String,
+    label: fn(T) -> String,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            code: code(*v),
+            label: label(*v),
+            selected: Some(*v) == chosen,
+        })
+        .collect()
+}
+
+const LEVELS: [AdminLevel; 3] = [AdminLevel::City, AdminLevel::County, AdminLevel::Township];
+
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query<ItemsQuery>,
+) -> Result<ItemsPage, WebError> {
+    let level = query
+        .level
+        .parse::<u8>()
+        .ok()
+        .and_then(AdminLevel::from_code)
+        .filter(|l| LEVELS.contains(l));
+    let item_type = ItemType::parse(query.item_type.trim());
+    let theme = Theme::parse(query.theme.trim());
+    let online_level = OnlineLevel::parse(query.online_level.trim());
+    let page = query
+        .page
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|p| (1..=10_000).contains(p))
+        .unwrap_or(1);
+    let q: String = query.q.trim().chars().take(50).collect();
+    let department = query.department.trim().to_string();
+    let catalog_query = CatalogQuery {
+        text: q.clone(),
+        department_id: (!department.is_empty()).then(|| department.clone()),
+        level,
+        item_type,
+        theme,
+        online_level,
+        page,
+        per_page: PER_PAGE,
+    };
+    let (items, total) = state.app.search_items(&catalog_query).await?;
+    let href = |p: i64| {
+        format!(
+            "/items?q={}&department={}&level={}&type={}&theme={}&online_level={}&page={p}",
+            urlencode(&q),
+            urlencode(&department),
+            level.map(|l| l.code().to_string()).unwrap_or_default(),
+            item_type.map(|v| v.code()).unwrap_or_default(),
+            theme.map(|v| v.code()).unwrap_or_default(),
+            online_level.map(|v| v.code()).unwrap_or_default(),
+        )
+    };
+    Ok(ItemsPage {
+        c: viewer.chrome(),
+        levels: choices(
+            &LEVELS,
+            level,
+            |l| l.code().to_string(),
+            |l| l.name_zh().to_string(),
+        ),
+        types: choices(
+            ItemType::ALL,
+            item_type,
+            |v| v.code().into(),
+            |v| v.name_zh().into(),
+        ),
+        themes: choices(
+            Theme::ALL,
+            theme,
+            |v| v.code().into(),
+            |v| v.name_zh().into(),
+        ),
+        online_levels: choices(
+            OnlineLevel::ALL,
+            online_level,
+            |v| v.code().into(),
+            |v| v.name_zh().into(),
+        ),
+        prev_href: (page > 1).then(|| href(page - 1)),
+        next_href: (page * PER_PAGE < total).then(|| href(page + 1)),
+        q,
+        department,
+        total,
+        items,
+        page,
+    })
+}
+
+/// One row of the materials table.
+pub struct MaterialRow {
+    pub name: String,
+    pub required: bool,
+    pub form: String,
+    pub source: String,
+    pub originals: u32,
+    pub copies: u32,
+    pub licence: Option<String>,
+    pub may_be_missing: bool,
+    pub may_be_committed: bool,
+    pub note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "item.html")]
+pub struct GuidePage {
+    c: Chrome,
+    v: ItemView,
+    type_name: &'static str,
+    level_name: &'static str,
+    kind_name: &'static str,
+    online_level_name: &'static str,
+    online_depth: Vec<&'static str>,
+    channels: Vec<&'static str>,
+    objects: Vec<&'static str>,
+    themes: Vec<(&'static str, &'static str)>,
+    speed_up: u32,
+    materials: Vec<MaterialRow>,
+    fees: Vec<(String, String, String, String)>,
+    flow: String,
+}
+
+/// Days in words: 0 is "即时办结".
+pub fn days_text(days: u32) -> String {
+    if days == 0 {
+        t("item.immediate").to_string()
+    } else {
+        format!("{days} {}", t("item.working_days"))
+    }
+}
+
+fn money(fen: i64) -> String {
+    format!("¥{}.{:02}", fen / 100, fen % 100)
+}
+
+pub async fn guide(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<String>,
+) -> Result<GuidePage, WebError> {
+    let v = state.app.published_item(&id).await?;
+    let item = &v.item;
+    let boxes: Vec<FlowBox<'_>> = item
+        .steps
+        .iter()
+        .map(|s| FlowBox {
+            name: &s.name,
+            who: Role::parse(&s.role).map(Role::name_zh).unwrap_or(""),
+            budget: days_text(s.budget_days),
+        })
+        .collect();
+    let flow = flow_svg(&format!("{}{}", item.name, t("item.flow_suffix")), &boxes);
+    let materials = item
+        .materials
+        .iter()
+        .map(|m| MaterialRow {
+            name: m.name.clone(),
+            required: m.required,
+            form: m.form.clone(),
+            source: m.source.clone(),
+            originals: m.originals,
+            copies: m.copies,
+            licence: m.licence_type.clone(),
+            may_be_missing: m.may_be_missing,
+            may_be_committed: m.may_be_committed,
+            note: m.note.clone(),
+        })
+        .collect();
+    let fees = item
+        .fees
+        .items
+        .iter()
+        .map(|f| {
+            let amount = f
+                .amount_fen
+                .map(money)
+                .unwrap_or_else(|| f.standard.clone());
+            (f.name.clone(), amount, f.basis.clone(), f.waiver.clone())
+        })
+        .collect();
+    Ok(GuidePage {
+        c: viewer.chrome(),
+        type_name: item.item_type.name_zh(),
+        level_name: item.level.name_zh(),
+        kind_name: item.transaction_kind.name_zh(),
+        online_level_name: item.online_level.name_zh(),
+        online_depth: item.online_depth.iter().map(|d| d.name_zh()).collect(),
+        channels: item.channels.iter().map(|c| c.name_zh()).collect(),
+        objects: item.service_objects.iter().map(|o| o.name_zh()).collect(),
+        themes: item
+            .themes
+            .iter()
+            .map(|th| (th.code(), th.name_zh()))
+            .collect(),
+        speed_up: item.speed_up_percent(),
+        materials,
+        fees,
+        flow,
+        v,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_read_as_words() {
+        assert_eq!(days_text(0), "即时办结");
+        assert_eq!(days_text(5), "5 个工作日");
+        assert_eq!(money(12_050), "¥120.50");
+    }
+}
