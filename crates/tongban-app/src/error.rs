@@ -92,6 +92,7 @@ fn what_zh(what: &'static str) -> &'static str {
         "account" => "该账号",
         "item_version" => "该事项版本",
         "item_draft" => "该事项草稿",
+        "list_draft" => "该清单的草稿版本",
         _ => "该记录",
     }
 }

@@ -16,6 +16,8 @@ mod catalog;
 mod catalog_flow;
 mod clock;
 mod error;
+mod lists;
+mod lists_flow;
 mod org;
 mod principal;
 mod registration;
@@ -31,6 +33,10 @@ pub use calendar::{DueDateAnswer, DueDateRequest, PauseRequest};
 pub use catalog::{CatalogQuery, ItemSummary, ItemView};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{AppError, FieldError};
+pub use lists::{
+    EditionComparison, EditionInfo, EntriesPage, EntriesQuery, EntryView, ListOverview,
+};
+pub use lists_flow::SeedEdition;
 pub use org::{DepartmentEdit, DivisionPage, HallEdit, HallQuery};
 pub use principal::{OrgUnit, Principal};
 pub use registration::{CitizenRegistration, EnterpriseRegistration};

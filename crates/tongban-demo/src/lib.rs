@@ -46,6 +46,7 @@ mod codes;
 mod departments;
 mod geo;
 mod halls;
+mod lists;
 mod names;
 mod people;
 mod places;
@@ -54,6 +55,10 @@ mod staff;
 mod summary;
 
 pub use catalog::{LICENSING_DEPARTMENTS, LICENSING_ITEMS, catalog_items, catalog_summary};
+pub use lists::{
+    DemoListEdition, POWER_DEPARTMENTS, POWER_DUTIES, POWER_ITEMS, TRADING_DEPARTMENTS,
+    TRADING_DUTIES, TRADING_ITEMS, list_editions,
+};
 pub use summary::summary;
 pub use tongban_domain::division::AdminLevel;
 pub use tongban_domain::role::Role;

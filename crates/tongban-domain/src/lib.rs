@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod crypto;
 pub mod division;
+pub mod lists;
 pub mod mask;
 pub mod resident_id;
 pub mod role;

@@ -183,7 +183,7 @@ impl BenchReport {
         out
     }
 
-    /// The BENCHMARKS.md document.
+    /// This benchmark's section of BENCHMARKS.md, heading included.
     pub fn markdown(&self) -> String {
         let bare = &self.phases[0];
         let m = &self.machine;
@@ -193,8 +193,7 @@ impl BenchReport {
             "**not met**"
         };
         let mut out = String::new();
-        let _ = writeln!(out, "# Benchmarks\n");
-        let _ = writeln!(out, "## Durable event appends (`tongban bench events`)\n");
+        let _ = writeln!(out, "{HEADING} (`tongban bench events`)\n");
         let _ = writeln!(out, "Goal: {GOAL}.\n");
         let _ = writeln!(
             out,
@@ -289,10 +288,12 @@ Repeated 5-second runs on this machine gave 11.1×, 12.2×, 12.8× and 13.1×: t
 more between runs (4,400–5,800 commits/s) than the grouped rate (51,000–60,000 appends/s).
 ";
 
-/// Writes the markdown report to `path`.
+/// The heading of this benchmark's section in BENCHMARKS.md.
+pub const HEADING: &str = "## Durable event appends";
+
+/// Writes the report as its section of the markdown file at `path`, leaving other sections be.
 pub fn write_markdown(report: &BenchReport, path: &Path) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    std::fs::write(path, report.markdown()).with_context(|| format!("writing {}", path.display()))
+    crate::bench_md::write_section(path, HEADING, &report.markdown())
 }
 
 #[cfg(test)]

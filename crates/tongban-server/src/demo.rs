@@ -82,6 +82,26 @@ pub async fn demo(
     if items > 0 {
         println!("已写入 / seeded: {items} 个政务服务事项 (service items)");
     }
+    // The lists (权责清单 …) likewise, after the catalogue their licensing list agrees with.
+    let started = std::time::Instant::now();
+    let editions = tongban_demo::list_editions(&city, &tongban_demo::catalog_items(&city))
+        .into_iter()
+        .map(|e| tongban_app::SeedEdition {
+            kind: e.kind,
+            year: e.year,
+            entries: e.entries,
+        })
+        .collect();
+    let rows = app
+        .seed_lists(editions)
+        .await
+        .context("seeding the demo lists")?;
+    if rows > 0 {
+        println!(
+            "已写入 / seeded: {rows} 行清单数据 (list rows: entries and duties, 6 editions) in {} ms",
+            started.elapsed().as_millis()
+        );
+    }
 
     let listener = bind(&settings.listen).await?;
     let addr = listener.local_addr().context("reading the bound address")?;

@@ -4,7 +4,10 @@
 
 mod admin_cmd;
 mod bench;
+mod bench_md;
 mod bench_report;
+mod bench_search;
+mod bench_search_report;
 mod calendar_cmd;
 mod context;
 mod demo;
@@ -126,6 +129,24 @@ enum BenchCommand {
         #[arg(long)]
         keep: bool,
     },
+    /// Catalogue search latency (p50/p90/p99) over the demo catalogue, SQLite and PostgreSQL.
+    Search {
+        /// Measured queries per engine.
+        #[arg(long, default_value_t = 2000)]
+        queries: usize,
+        /// Unmeasured warm-up queries per engine.
+        #[arg(long, default_value_t = 200)]
+        warmup: usize,
+        /// Also measure PostgreSQL, in a throw-away schema of this database.
+        #[arg(long, value_name = "URL")]
+        pg_url: Option<String>,
+        /// Directory for the fresh SQLite file (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Write the results as the "Catalogue search" section of this markdown file.
+        #[arg(long, value_name = "PATH")]
+        write_md: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -218,6 +239,32 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report.table());
             if let Some(path) = write_md {
                 bench_report::write_markdown(&report, &path)?;
+                println!("results written to {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Search {
+                    queries,
+                    warmup,
+                    pg_url,
+                    dir,
+                    write_md,
+                },
+        } => {
+            context::init_logging(settings::LogFormat::Text);
+            let report = bench_search::run(&bench_search::SearchBenchOptions {
+                queries,
+                warmup,
+                pg_url,
+                dir,
+            })
+            .await?;
+            println!();
+            print!("{}", report.table());
+            if let Some(path) = write_md {
+                bench_search::write_markdown(&report, &path)?;
                 println!("results written to {}", path.display());
             }
             Ok(ExitCode::SUCCESS)

@@ -66,6 +66,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0003_catalog.sqlite.sql"),
         postgres: include_str!("../migrations/0003_catalog.postgres.sql"),
     },
+    Migration {
+        version: 4,
+        description: "published lists and their editions",
+        portable: include_str!("../migrations/0004_lists.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

@@ -132,6 +132,11 @@ impl WriteCtx {
         Ok(seq)
     }
 
+    /// The engine, for the few statements whose placeholder style differs (bulk inserts).
+    pub(crate) fn engine(&self) -> Engine {
+        self.engine
+    }
+
     pub(crate) fn pending_events(&self) -> usize {
         self.pending.len()
     }

@@ -8,6 +8,7 @@
 mod api;
 mod context;
 mod error;
+mod export;
 mod i18n;
 mod metrics;
 mod pages;

@@ -7,6 +7,7 @@ mod engines;
 mod stories_accounts;
 mod stories_catalog;
 mod stories_events;
+mod stories_lists;
 mod stories_org;
 
 /// Declares one contract story as two tests, `sqlite` and `postgres`.

@@ -9,6 +9,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+pub(crate) mod lists;
 mod org;
 mod validate;
 
@@ -86,6 +87,19 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/items/{id}/versions/{version}/withdraw",
         Access::Scoped,
     ),
+    ("get", "/api/v1/lists", Access::SignedIn),
+    ("post", "/api/v1/lists/{list}/editions", Access::Scoped),
+    (
+        "get",
+        "/api/v1/lists/{list}/editions/{edition}/entries",
+        Access::SignedIn,
+    ),
+    (
+        "post",
+        "/api/v1/lists/{list}/editions/{edition}/publish",
+        Access::Scoped,
+    ),
+    ("get", "/api/v1/lists/{list}/diff", Access::SignedIn),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -133,6 +147,17 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/items/{id}/versions/{version}/withdraw",
             post(catalog::withdraw),
         )
+        .route("/lists", get(lists::lists))
+        .route("/lists/{list}/editions", post(lists::create))
+        .route(
+            "/lists/{list}/editions/{edition}/entries",
+            get(lists::entries),
+        )
+        .route(
+            "/lists/{list}/editions/{edition}/publish",
+            post(lists::publish),
+        )
+        .route("/lists/{list}/diff", get(lists::diff))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -154,6 +179,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         catalog::search, catalog::create, catalog::published, catalog::new_version,
         catalog::version, catalog::edit, catalog::submit, catalog::publish,
         catalog::return_to_author, catalog::withdraw,
+        lists::lists, lists::create, lists::entries, lists::publish, lists::diff,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -164,6 +190,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "audit", description = "审计日志与个人信息查阅"),
         (name = "tools", description = "校验工具"),
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
+        (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
     )
 )]
 pub struct ApiDoc;

@@ -152,7 +152,7 @@ pub async fn finder(
 }
 
 /// The county and township asked for, kept only when they are real places of this city.
-fn chosen_places(query: &FinderQuery, counties: &[DivisionRow]) -> (String, String) {
+pub(super) fn chosen_places(query: &FinderQuery, counties: &[DivisionRow]) -> (String, String) {
     let (mut county, mut township) = (
         query.county.trim().to_string(),
         query.township.trim().to_string(),

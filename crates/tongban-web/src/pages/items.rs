@@ -58,6 +58,8 @@ pub struct ItemsPage {
     page: i64,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// The filters as a query string, for the export links.
+    export_query: String,
 }
 
 fn choices<T: Copy + PartialEq>(
@@ -77,11 +79,9 @@ fn choices<T: Copy + PartialEq>(
 
 const LEVELS: [AdminLevel; 3] = [AdminLevel::City, AdminLevel::County, AdminLevel::Township];
 
-pub async fn search(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query<ItemsQuery>,
-) -> Result<ItemsPage, WebError> {
+/// The catalogue query a `/items` query string asks for (page size [`PER_PAGE`]); the filters
+/// that are not real codes are dropped.
+pub fn catalog_query(query: &ItemsQuery) -> CatalogQuery {
     let level = query
         .level
         .parse::<u8>()
@@ -98,30 +98,47 @@ pub async fn search(
         .ok()
         .filter(|p| (1..=10_000).contains(p))
         .unwrap_or(1);
-    let q: String = query.q.trim().chars().take(50).collect();
     let department = query.department.trim().to_string();
-    let catalog_query = CatalogQuery {
-        text: q.clone(),
-        department_id: (!department.is_empty()).then(|| department.clone()),
+    CatalogQuery {
+        text: query.q.trim().chars().take(50).collect(),
+        department_id: (!department.is_empty()).then_some(department),
         level,
         item_type,
         theme,
         online_level,
         page,
         per_page: PER_PAGE,
-    };
+    }
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query<ItemsQuery>,
+) -> Result<ItemsPage, WebError> {
+    let catalog_query = catalog_query(&query);
     let (items, total) = state.app.search_items(&catalog_query).await?;
-    let href = |p: i64| {
-        format!(
-            "/items?q={}&department={}&level={}&type={}&theme={}&online_level={}&page={p}",
-            urlencode(&q),
-            urlencode(&department),
-            level.map(|l| l.code().to_string()).unwrap_or_default(),
-            item_type.map(|v| v.code()).unwrap_or_default(),
-            theme.map(|v| v.code()).unwrap_or_default(),
-            online_level.map(|v| v.code()).unwrap_or_default(),
-        )
-    };
+    let CatalogQuery {
+        text: q,
+        department_id,
+        level,
+        item_type,
+        theme,
+        online_level,
+        page,
+        ..
+    } = catalog_query;
+    let department = department_id.unwrap_or_default();
+    let filters = format!(
+        "q={}&department={}&level={}&type={}&theme={}&online_level={}",
+        urlencode(&q),
+        urlencode(&department),
+        level.map(|l| l.code().to_string()).unwrap_or_default(),
+        item_type.map(|v| v.code()).unwrap_or_default(),
+        theme.map(|v| v.code()).unwrap_or_default(),
+        online_level.map(|v| v.code()).unwrap_or_default(),
+    );
+    let href = |p: i64| format!("/items?{filters}&page={p}");
     Ok(ItemsPage {
         c: viewer.chrome(),
         levels: choices(
@@ -150,6 +167,7 @@ pub async fn search(
         ),
         prev_href: (page > 1).then(|| href(page - 1)),
         next_href: (page * PER_PAGE < total).then(|| href(page + 1)),
+        export_query: filters,
         q,
         department,
         total,

@@ -8,12 +8,14 @@ mod calendar;
 mod chrome;
 mod department;
 mod due_date;
+mod exports;
 mod flow_svg;
 mod form;
 mod hall_edit;
 mod halls;
 mod home;
 mod items;
+mod lists;
 mod me;
 mod org;
 mod register;
@@ -41,8 +43,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/mode", post(auth::switch_mode))
         .route("/items", get(items::search))
+        .route("/items/export.xlsx", get(exports::items_xlsx))
+        .route("/items/export.csv", get(exports::items_csv))
         .route("/items/{id}", get(items::guide))
+        .route("/lists", get(lists::index))
+        .route("/lists/{list}/diff", get(lists::diff))
+        .route("/lists/{list}/{edition}", get(lists::edition))
         .route("/halls", get(halls::finder))
+        .route("/halls/export.xlsx", get(exports::halls_xlsx))
+        .route("/halls/export.csv", get(exports::halls_csv))
         .route("/halls/{id}", get(halls::detail))
         .route(
             "/admin/halls/{id}/edit",

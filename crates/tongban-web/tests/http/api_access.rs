@@ -15,7 +15,9 @@ fn concrete(path: &str, method: &str, item_id: &str) -> String {
     let path = path
         .replace("{code}", "511902000000")
         .replace("{year}", year)
-        .replace("{version}", "1");
+        .replace("{version}", "1")
+        .replace("{list}", "power")
+        .replace("{edition}", "2023");
     if path.contains("/halls/") {
         path.replace("{id}", "hall-511903")
     } else if path.contains("/departments/") {
@@ -48,6 +50,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             Some(json!({ "kind": "uscc", "values": ["91350200776049653A"] }))
         }
         ("post", "/api/v1/items") => Some(food_licence_json("511903-scjgj")),
+        ("post", "/api/v1/lists/power/editions") => Some(json!({ "year": 2023, "entries": [{
+            "code": "QZ-1", "name": "对无照经营的处罚", "item_type": "02", "basis": "《行政处罚法》",
+            "department_id": "511900-scjgj", "level": "city", "duties": [{ "name": "立案责任" }]
+        }] })),
         ("put", p) if p.starts_with("/api/v1/items/") => Some(food_licence_json("511903-scjgj")),
         _ => None,
     }
@@ -139,6 +145,11 @@ async fn every_restricted_api_route_refuses_a_caller_of_the_wrong_kind_role_or_s
                     // market regulator's administrator reaching into 恩阳区's market regulator.
                     wrong.push(("county admin out of scope", &county_admin));
                     wrong.push(("another department's admin", &dept_admin));
+                }
+                if path.starts_with("/api/v1/lists/") {
+                    // A list binds the whole city: only a city-level system administrator.
+                    wrong.push(("county admin", &county_admin));
+                    wrong.push(("a department's admin", &dept_admin));
                 }
                 if path.starts_with("/api/v1/calendar/") {
                     // The calendar binds the whole city: a county administrator may not change it.

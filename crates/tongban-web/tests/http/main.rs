@@ -8,6 +8,8 @@ mod api_access;
 mod api_catalog;
 mod api_flows;
 mod catalog_pages;
+mod exports;
+mod lists;
 mod logs;
 mod pages;
 mod pages_flows;
