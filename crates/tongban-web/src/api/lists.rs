@@ -234,7 +234,7 @@ pub async fn diff(
 
 /// Save an edition as a draft with all its entries (replacing a draft of the same year).
 /// City-level system administrators only; a published edition cannot be changed.
-#[utoipa::path(post, path = "/api/v1/lists/{list}/editions", tag = "lists", request_body = NewEditionBody,
+#[utoipa::path(post, path = "/api/v1/lists/{list}/editions", operation_id = "create_list_edition", tag = "lists", request_body = NewEditionBody,
     params(("list" = String, Path, description = "power, licensing or trading")),
     responses((status = 201, description = "已保存为草稿版本", body = EditionDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody),
         (status = 404, description = "清单不存在", body = ErrorBody), (status = 409, description = "该版本已发布，不能修改", body = ErrorBody),
@@ -253,7 +253,7 @@ pub async fn create(
 }
 
 /// Publish a draft edition; from then on it never changes.
-#[utoipa::path(post, path = "/api/v1/lists/{list}/editions/{edition}/publish", tag = "lists", params(
+#[utoipa::path(post, path = "/api/v1/lists/{list}/editions/{edition}/publish", operation_id = "publish_list_edition", tag = "lists", params(
         ("list" = String, Path, description = "power, licensing or trading"),
         ("edition" = String, Path, description = "Year, e.g. 2023")),
     responses((status = 200, description = "已发布", body = EditionDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody), (status = 403, description = "无权限", body = ErrorBody),

@@ -18,7 +18,9 @@ fn concrete(path: &str, method: &str, item_id: &str) -> String {
         .replace("{version}", "1")
         .replace("{list}", "power")
         .replace("{edition}", "2023");
-    if path.contains("/halls/") {
+    if path.ends_with("/imports") {
+        format!("{path}?edition=2024&dry_run=true")
+    } else if path.contains("/halls/") {
         path.replace("{id}", "hall-511903")
     } else if path.contains("/departments/") {
         path.replace("{id}", "511903-scjgj")
@@ -84,6 +86,17 @@ async fn the_openapi_document_is_openapi_3_1_and_lists_exactly_the_routes_in_the
         .collect();
     table.sort();
     assert_eq!(documented, table);
+    let mut operation_ids: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let count = operation_ids.len();
+    operation_ids.sort();
+    operation_ids.dedup();
+    assert_eq!(operation_ids.len(), count, "every operationId is unique");
     if let Ok(out) = std::env::var("TONGBAN_OPENAPI_OUT") {
         std::fs::write(out, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
     }
