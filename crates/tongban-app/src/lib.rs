@@ -16,8 +16,10 @@ mod catalog;
 mod catalog_flow;
 mod clock;
 mod error;
+pub mod import;
 mod lists;
 mod lists_flow;
+mod lists_import;
 mod org;
 mod principal;
 mod registration;
@@ -37,6 +39,7 @@ pub use lists::{
     EditionComparison, EditionInfo, EntriesPage, EntriesQuery, EntryView, ListOverview,
 };
 pub use lists_flow::SeedEdition;
+pub use lists_import::EditionSheet;
 pub use org::{DepartmentEdit, DivisionPage, HallEdit, HallQuery};
 pub use principal::{OrgUnit, Principal};
 pub use registration::{CitizenRegistration, EnterpriseRegistration};

@@ -204,7 +204,11 @@ impl App {
         })
     }
 
-    async fn all_entries(&self, kind: ListKind, year: i32) -> Result<Vec<EntryView>, AppError> {
+    pub(crate) async fn all_entries(
+        &self,
+        kind: ListKind,
+        year: i32,
+    ) -> Result<Vec<EntryView>, AppError> {
         let (rows, duties) = self
             .store
             .list_entries_all(kind.code(), i64::from(year))

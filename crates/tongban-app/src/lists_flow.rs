@@ -28,7 +28,7 @@ pub struct SeedEdition {
 const SEED_ROWS_PER_UNIT: usize = 2_500;
 
 /// A city-level system administrator, or Forbidden.
-fn require_city_admin(who: &Principal) -> Result<(), AppError> {
+pub(crate) fn require_city_admin(who: &Principal) -> Result<(), AppError> {
     let unit = who.require_role(&[Role::SystemAdmin])?;
     if unit.division().level() > AdminLevel::City {
         return Err(AppError::Forbidden);
@@ -86,9 +86,32 @@ impl App {
     ) -> Result<EditionInfo, AppError> {
         require_city_admin(who)?;
         self.check_edition(kind, year, &entries).await?;
-        let at_ms = self.now_ms();
-        let (rows, duties) = rows_of(&entries);
         let actor = who.account_id().to_string();
+        self.save_draft(
+            actor,
+            kind,
+            year,
+            &entries,
+            "list.edition_drafted",
+            json!({}),
+        )
+        .await
+    }
+
+    /// Writes `entries` as the draft of `kind`'s `year` edition, replacing an earlier draft, in
+    /// ONE unit of work with its event (`action`, its payload extended by `extra`): all rows or
+    /// none. The caller has checked who asks and the entries.
+    pub(crate) async fn save_draft(
+        &self,
+        actor: String,
+        kind: ListKind,
+        year: i32,
+        entries: &[ListEntry],
+        action: &'static str,
+        extra: serde_json::Value,
+    ) -> Result<EditionInfo, AppError> {
+        let at_ms = self.now_ms();
+        let (rows, duties) = rows_of(entries);
         let list = kind.code();
         let row = ListEditionRow {
             list_code: list.into(),
@@ -113,9 +136,14 @@ impl App {
                     ctx.insert_list_edition(&row).await?;
                     ctx.insert_list_entries(list, i64::from(year), &rows, &duties)
                         .await?;
-                    let mut event =
-                        edition_event(&actor, "list.edition_drafted", at_ms, kind, year);
+                    let mut event = edition_event(&actor, action, at_ms, kind, year);
                     event.payload["entries"] = json!(row.entry_count);
+                    event.payload["duties"] = json!(row.duty_count);
+                    if let (Some(payload), serde_json::Value::Object(more)) =
+                        (event.payload.as_object_mut(), extra)
+                    {
+                        payload.extend(more);
+                    }
                     ctx.append_event(event).await?;
                     Ok::<_, AppError>(())
                 })
@@ -219,7 +247,7 @@ impl App {
     }
 
     /// The year must be sensible, every entry valid and every department real.
-    async fn check_edition(
+    pub(crate) async fn check_edition(
         &self,
         kind: ListKind,
         year: i32,
@@ -260,7 +288,7 @@ impl App {
     }
 }
 
-fn published_already(year: i32) -> AppError {
+pub(crate) fn published_already(year: i32) -> AppError {
     AppError::Conflict(format!(
         "{}已发布，发布后的版本不能修改",
         edition_label(year)

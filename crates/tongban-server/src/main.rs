@@ -4,6 +4,7 @@
 
 mod admin_cmd;
 mod bench;
+mod bench_import;
 mod bench_md;
 mod bench_report;
 mod bench_search;
@@ -11,6 +12,7 @@ mod bench_search_report;
 mod calendar_cmd;
 mod context;
 mod demo;
+mod lists_cmd;
 mod serve;
 mod settings;
 
@@ -68,6 +70,11 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// The published lists (权责清单 and the others).
+    Lists {
+        #[command(subcommand)]
+        command: ListsCommand,
+    },
     /// Check identifiers read from standard input, one per line.
     Validate {
         /// What each line holds.
@@ -110,6 +117,26 @@ enum CalendarCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ListsCommand {
+    /// Check (--dry-run) or import an edition from an xlsx or CSV file (docs/import-format.md);
+    /// exit 2 with every problem listed when the file has any.
+    Import {
+        /// power, licensing or trading.
+        #[arg(long)]
+        list: String,
+        /// The edition year, e.g. 2024.
+        #[arg(long)]
+        edition: String,
+        file: PathBuf,
+        /// Only check the file; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum BenchCommand {
     /// Durable event appends: bare SQLite commits vs. Store::write with 1 and N writers.
     Events {
@@ -128,6 +155,18 @@ enum BenchCommand {
         /// Keep the database files afterwards.
         #[arg(long)]
         keep: bool,
+    },
+    /// Import rate of the demo 权责清单 (41,366 rows) from xlsx, SQLite and PostgreSQL.
+    Import {
+        /// Also measure PostgreSQL, in a throw-away schema of this database.
+        #[arg(long, value_name = "URL")]
+        pg_url: Option<String>,
+        /// Directory for the fresh SQLite file (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Write the results as the "List import" section of this markdown file.
+        #[arg(long, value_name = "PATH")]
+        write_md: Option<PathBuf>,
     },
     /// Catalogue search latency (p50/p90/p99) over the demo catalogue, SQLite and PostgreSQL.
     Search {
@@ -217,6 +256,19 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             calendar_cmd::import(&app, &file).await
         }
+        Command::Lists {
+            command:
+                ListsCommand::Import {
+                    list,
+                    edition,
+                    file,
+                    dry_run,
+                    config,
+                },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            lists_cmd::import(&app, &list, &edition, &file, dry_run).await
+        }
         Command::Bench {
             command:
                 BenchCommand::Events {
@@ -265,6 +317,24 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report.table());
             if let Some(path) = write_md {
                 bench_search::write_markdown(&report, &path)?;
+                println!("results written to {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Import {
+                    pg_url,
+                    dir,
+                    write_md,
+                },
+        } => {
+            context::init_logging(settings::LogFormat::Text);
+            let report = bench_import::run(pg_url.as_deref(), dir).await?;
+            println!();
+            print!("{}", report.table());
+            if let Some(path) = write_md {
+                bench_import::write_markdown(&report, &path)?;
                 println!("results written to {}", path.display());
             }
             Ok(ExitCode::SUCCESS)

@@ -55,6 +55,8 @@ row_struct! {
 
 /// Rows per multi-row INSERT: at most 9 columns each, so under 2,000 parameters a statement.
 const ROWS_PER_INSERT: usize = 200;
+/// Entries written at once from which PostgreSQL's statistics are refreshed before the duties.
+const ANALYZE_AFTER_ROWS: usize = 1_000;
 
 const EDITION_COLS: &str =
     "list_code, year, status, entry_count, duty_count, created_at_ms, published_at_ms";
@@ -287,6 +289,14 @@ impl WriteCtx {
         let conn = self.conn().await?;
         for chunk in entries.chunks(ROWS_PER_INSERT) {
             insert_entries(conn, engine, list_code, year, chunk).await?;
+        }
+        if engine == Engine::Postgres && entries.len() >= ANALYZE_AFTER_ROWS {
+            // PostgreSQL checks each duty's foreign key with a plan made while the table was
+            // small: a sequential scan, which over thousands of new entries makes the duties
+            // quadratic (15 s for the demo 权责清单). Fresh statistics make it an index look-up.
+            sqlx::raw_sql("ANALYZE list_entries")
+                .execute(&mut *conn)
+                .await?;
         }
         for chunk in duties.chunks(ROWS_PER_INSERT) {
             insert_duties(conn, engine, list_code, year, chunk).await?;

@@ -144,6 +144,15 @@ impl Store {
             .await?)
     }
 
+    /// Every department's id and full name, by id: what an import resolves 实施部门 against.
+    pub async fn department_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT id, name FROM departments ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
     pub async fn count_departments(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM departments")
             .fetch_one(&self.pool)

@@ -9,7 +9,7 @@
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use tongban_app::AppError;
+use tongban_app::{AppError, EditionSheet};
 
 use crate::error::WebError;
 
@@ -129,6 +129,19 @@ pub fn sheet_name(title: &str) -> String {
         "Sheet1".into()
     } else {
         name
+    }
+}
+
+/// The edition's sheet as an export table, titled “权责清单2023年本”.
+pub fn edition_table(sheet: EditionSheet) -> Table {
+    Table {
+        title: format!("{}{}", sheet.edition.kind.name_zh(), sheet.edition.label),
+        headers: sheet.headers,
+        rows: sheet
+            .rows
+            .into_iter()
+            .map(|row| row.into_iter().map(Cell::Text).collect())
+            .collect(),
     }
 }
 

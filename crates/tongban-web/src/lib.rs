@@ -8,7 +8,7 @@
 mod api;
 mod context;
 mod error;
-mod export;
+pub mod export;
 mod i18n;
 mod metrics;
 mod pages;

@@ -251,6 +251,13 @@ async fn departments_are_listed_per_division_and_searchable(db: &TestDb) {
     );
     let found = db.store.search_departments("市场监督", 10).await.unwrap();
     assert_eq!(found[0].id, "511900-scjgj");
+    assert_eq!(
+        db.store.department_names().await.unwrap(),
+        [(
+            "511900-scjgj".to_string(),
+            "巴中市市场监督管理局".to_string()
+        )]
+    );
     let mut renamed = found[0].clone();
     renamed.short_name = "市监局".into();
     let row = renamed.clone();

@@ -9,6 +9,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+mod list_import;
 pub(crate) mod lists;
 mod org;
 mod validate;
@@ -100,6 +101,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::Scoped,
     ),
     ("get", "/api/v1/lists/{list}/diff", Access::SignedIn),
+    ("post", "/api/v1/lists/{list}/imports", Access::Scoped),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -158,6 +160,12 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(lists::publish),
         )
         .route("/lists/{list}/diff", get(lists::diff))
+        .route(
+            "/lists/{list}/imports",
+            post(list_import::import).layer(axum::extract::DefaultBodyLimit::max(
+                list_import::MAX_IMPORT_BYTES,
+            )),
+        )
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -180,6 +188,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         catalog::version, catalog::edit, catalog::submit, catalog::publish,
         catalog::return_to_author, catalog::withdraw,
         lists::lists, lists::create, lists::entries, lists::publish, lists::diff,
+        list_import::import,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

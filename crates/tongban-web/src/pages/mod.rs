@@ -3,6 +3,7 @@
 
 mod admin;
 mod admin_calendar;
+mod admin_list_import;
 mod auth;
 mod calendar;
 mod chrome;
@@ -15,6 +16,7 @@ mod hall_edit;
 mod halls;
 mod home;
 mod items;
+mod list_files;
 mod lists;
 mod me;
 mod org;
@@ -49,6 +51,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/lists", get(lists::index))
         .route("/lists/{list}/diff", get(lists::diff))
         .route("/lists/{list}/{edition}", get(lists::edition))
+        .route(
+            "/lists/{list}/{edition}/export.xlsx",
+            get(list_files::edition_xlsx),
+        )
+        .route(
+            "/lists/{list}/{edition}/export.csv",
+            get(list_files::edition_csv),
+        )
         .route("/halls", get(halls::finder))
         .route("/halls/export.xlsx", get(exports::halls_xlsx))
         .route("/halls/export.csv", get(exports::halls_csv))
@@ -56,6 +66,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/admin/halls/{id}/edit",
             get(hall_edit::edit_form).post(hall_edit::edit_submit),
+        )
+        .route(
+            "/admin/lists/import",
+            get(admin_list_import::form)
+                .post(admin_list_import::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    viewer::MAX_UPLOAD_BYTES,
+                )),
         )
         .route("/org", get(org::root))
         .route("/org/{code}", get(org::division))

@@ -21,6 +21,8 @@ pub const SESSION_COOKIE: &str = "tb_session";
 pub const ANON_COOKIE: &str = "tb_anon";
 pub const MODE_COOKIE: &str = "tb_mode";
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// The largest multipart form (a file upload), in bytes.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 const FORWARDED_FOR: &str = "x-forwarded-for";
 
 #[derive(Debug, Clone)]
@@ -63,6 +65,36 @@ pub fn urlencode(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The text of field `name` of a multipart form in memory: the parts are read in order up to
+/// that field, so a token placed before the file is found without scanning the file.
+pub fn multipart_field(content_type: &str, bytes: &[u8], name: &str) -> Option<String> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let wanted = format!("name=\"{name}\"");
+    let mut rest = &bytes[find(bytes, &delimiter)? + delimiter.len()..];
+    loop {
+        let rest_part = rest.strip_prefix(b"\r\n")?;
+        let head_end = find(rest_part, b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&rest_part[..head_end]);
+        let body = &rest_part[head_end + 4..];
+        let end = find(body, &delimiter)?;
+        let is_wanted = head.lines().any(|line| {
+            line.to_ascii_lowercase()
+                .starts_with("content-disposition:")
+                && line.split(';').any(|p| p.trim() == wanted)
+        });
+        if is_wanted {
+            let value = body[..end].strip_suffix(b"\r\n").unwrap_or(&body[..end]);
+            return String::from_utf8(value.to_vec()).ok();
+        }
+        rest = &body[end + delimiter.len()..];
+    }
+}
+
 pub async fn attach_viewer(
     State(state): State<AppState>,
     request: Request,
@@ -87,13 +119,29 @@ pub async fn attach_viewer(
         None => state.app.anonymous_csrf(&anon_id),
     };
     let body = if parts.method == Method::POST {
-        let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let multipart = content_type.starts_with("multipart/form-data");
+        let limit = if multipart {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let bytes = match to_bytes(body, limit).await {
             Ok(bytes) => bytes,
             Err(_) => return WebError::BadRequest(String::from("提交的内容过大")).into_response(),
         };
-        let sent: Option<String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .ok()
-            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+        let sent: Option<String> = if multipart {
+            multipart_field(&content_type, &bytes, "csrf")
+        } else {
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v))
+        };
         let valid = sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), csrf.as_bytes()));
         if !valid {
             return WebError::Csrf.into_response();
@@ -150,4 +198,38 @@ pub fn client_address(
     connect
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TYPE: &str = "multipart/form-data; boundary=XyZ";
+
+    #[test]
+    fn the_csrf_field_of_a_multipart_form_is_found_before_or_after_the_file() {
+        let form = "--XyZ\r\nContent-Disposition: form-data; name=\"list\"\r\n\r\npower\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok123\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\
+            Content-Type: text/csv\r\n\r\na,b\r\n--XyZ--\r\n";
+        assert_eq!(
+            multipart_field(TYPE, form.as_bytes(), "csrf").as_deref(),
+            Some("tok123")
+        );
+        assert_eq!(
+            multipart_field(TYPE, form.as_bytes(), "list").as_deref(),
+            Some("power")
+        );
+    }
+
+    #[test]
+    fn a_multipart_form_without_a_csrf_field_has_no_token() {
+        let form = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf\"\r\n\r\n\
+            name=\"csrf\"\r\n--XyZ--\r\n";
+        assert_eq!(multipart_field(TYPE, form.as_bytes(), "csrf"), None);
+        assert_eq!(
+            multipart_field("multipart/form-data", form.as_bytes(), "csrf"),
+            None
+        );
+    }
 }

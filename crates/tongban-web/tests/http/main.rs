@@ -9,6 +9,8 @@ mod api_catalog;
 mod api_flows;
 mod catalog_pages;
 mod exports;
+mod list_import;
+mod list_import_page;
 mod lists;
 mod logs;
 mod pages;
