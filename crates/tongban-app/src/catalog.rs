@@ -315,7 +315,7 @@ impl App {
     }
 }
 
-fn summary(hit: ItemHitRow) -> Result<ItemSummary, AppError> {
+pub(crate) fn summary(hit: ItemHitRow) -> Result<ItemSummary, AppError> {
     let corrupt = |what: &str| {
         AppError::from(StoreError::Corrupt(format!(
             "item {} version {}: bad {what}",

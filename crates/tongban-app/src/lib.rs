@@ -14,6 +14,7 @@ mod browse;
 mod calendar;
 mod catalog;
 mod catalog_flow;
+mod catalog_queue;
 mod clock;
 mod error;
 pub mod import;

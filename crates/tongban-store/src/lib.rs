@@ -13,6 +13,7 @@
 mod accounts;
 mod calendar;
 mod catalog;
+mod catalog_queue;
 mod error;
 mod events;
 mod lists;
@@ -28,6 +29,7 @@ pub use accounts::{
 };
 pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
+pub use catalog_queue::VersionScope;
 pub use error::StoreError;
 pub use events::{EventRow, VerifyOutcome};
 pub use lists::{ListDutyRow, ListEditionRow, ListEntryRow};

@@ -6,6 +6,7 @@
 mod engines;
 mod stories_accounts;
 mod stories_catalog;
+mod stories_catalog_queue;
 mod stories_events;
 mod stories_lists;
 mod stories_org;

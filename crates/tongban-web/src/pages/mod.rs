@@ -3,6 +3,8 @@
 
 mod admin;
 mod admin_calendar;
+mod admin_item_edit;
+mod admin_items;
 mod admin_list_import;
 mod auth;
 mod calendar;
@@ -98,6 +100,23 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin", get(admin::dashboard))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit/verify", post(admin::verify))
+        .route("/admin/items", get(admin_items::list))
+        .route(
+            "/admin/items/new",
+            get(admin_item_edit::new_form).post(admin_item_edit::new_submit),
+        )
+        .route(
+            "/admin/items/{id}/versions/{version}",
+            get(admin_items::version),
+        )
+        .route(
+            "/admin/items/{id}/versions/{version}/edit",
+            get(admin_item_edit::edit_form).post(admin_item_edit::edit_submit),
+        )
+        .route(
+            "/admin/items/{id}/versions/{version}/{step}",
+            post(admin_items::act),
+        )
         .route("/admin/calendar", get(admin_calendar::years))
         .route("/admin/calendar/import", post(admin_calendar::import))
         .route("/calendar", get(calendar::this_year))

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin_items;
 mod api_access;
 mod api_catalog;
 mod api_flows;
