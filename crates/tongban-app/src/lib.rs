@@ -25,6 +25,7 @@ mod org;
 mod principal;
 mod registration;
 mod seed;
+pub mod uploads;
 mod validate;
 
 use std::sync::{Arc, RwLock};
