@@ -8,6 +8,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod applications;
 mod audit;
 mod auth;
 mod browse;
@@ -62,6 +63,8 @@ pub struct AppConfig {
     pub max_login_failures: i64,
     /// The failure window and the lock-out that follows, in minutes.
     pub login_lock_minutes: i64,
+    /// The 6-digit region code that starts every 办件编号.
+    pub region_code: String,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -71,6 +74,7 @@ impl std::fmt::Debug for AppConfig {
             .field("session_hours", &self.session_hours)
             .field("max_login_failures", &self.max_login_failures)
             .field("login_lock_minutes", &self.login_lock_minutes)
+            .field("region_code", &self.region_code)
             .finish()
     }
 }
@@ -82,6 +86,7 @@ impl AppConfig {
             session_hours: 12,
             max_login_failures: 5,
             login_lock_minutes: 15,
+            region_code: "511900".into(),
         }
     }
 }
@@ -93,6 +98,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     config: Arc<AppConfig>,
     calendar: Arc<RwLock<Arc<WorkCalendar>>>,
+    /// Where applicants' uploaded materials are kept; `None` refuses uploads.
+    uploads: Option<uploads::BlobStore>,
 }
 
 impl App {
@@ -107,9 +114,16 @@ impl App {
             clock,
             config: Arc::new(config),
             calendar: Arc::new(RwLock::new(Arc::new(WorkCalendar::empty()))),
+            uploads: None,
         };
         app.load_calendar().await?;
         Ok(app)
+    }
+
+    /// Keeps uploaded materials in `dir` (created if missing).
+    pub fn with_uploads(mut self, dir: std::path::PathBuf) -> Result<App, AppError> {
+        self.uploads = Some(uploads::BlobStore::open(dir)?);
+        Ok(self)
     }
 
     pub fn store(&self) -> &Store {

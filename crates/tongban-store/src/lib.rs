@@ -11,6 +11,7 @@
 //! durable commit, and nobody is told "done" before the data is on disk.
 
 mod accounts;
+mod applications;
 mod calendar;
 mod catalog;
 mod catalog_queue;
@@ -27,6 +28,7 @@ mod writer;
 pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
 };
+pub use applications::{ApplicationRow, MandateRow, QueueScope};
 pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use catalog_queue::VersionScope;

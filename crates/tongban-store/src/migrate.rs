@@ -73,6 +73,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        description: "applications, mandates and credit flags",
+        portable: include_str!("../migrations/0005_applications.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

@@ -1,0 +1,47 @@
+//! The sweeps a background job runs: 容缺 cases past their deadline end, and overdue steps are
+//! escalated to the unit head. Each case is its own unit of work, recorded as the system.
+
+use serde::Serialize;
+use tongban_domain::Role;
+use tongban_domain::application::{Actor, Command};
+use tongban_store::QueueScope;
+
+use crate::App;
+use crate::error::AppError;
+
+/// What a sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    pub terminated: usize,
+    pub escalated: usize,
+}
+
+impl App {
+    /// Ends overdue 容缺 cases and escalates overdue steps; at most `limit` of each.
+    pub async fn sweep_applications(&self, limit: i64) -> Result<SweepReport, AppError> {
+        let today = self.today().to_string();
+        let mut report = SweepReport::default();
+        for row in self.store.incomplete_overdue(&today, limit).await? {
+            let done = self
+                .apply_command(Actor::system(), &row.id, None, Command::ExpireIncomplete)
+                .await;
+            if done.is_ok() {
+                report.terminated += 1;
+            }
+        }
+        let scope = QueueScope::DivisionPrefix(String::new());
+        for row in self.store.overdue_steps(&scope, &today, limit).await? {
+            let cmd = Command::Escalate {
+                to_role: Role::DeptAdmin.code().into(),
+            };
+            if self
+                .apply_command(Actor::system(), &row.id, None, cmd)
+                .await
+                .is_ok()
+            {
+                report.escalated += 1;
+            }
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,502 @@
+//! Applications (办件): the projection row of each case, its named assignees, the daily
+//! 办件编号 counter, mandates and credit flags.
+//!
+//! The row is written only inside a unit of work, together with the events that produced it;
+//! an update names the revision it was derived from and fails as a conflict if the row moved
+//! on in the meantime, so two clerks acting at once cannot both win.
+
+use sqlx::Any;
+
+use crate::error::StoreError;
+use crate::pool::Store;
+use crate::row::row_struct;
+use crate::write_ctx::WriteCtx;
+
+row_struct! {
+    /// The projection of one case.
+    pub struct ApplicationRow {
+        pub id: String,
+        pub number: String,
+        pub item_id: String,
+        pub item_version: i64,
+        pub department_id: String,
+        pub division_code: String,
+        pub applicant_account: String,
+        /// '' when nobody applied on the applicant's behalf.
+        pub agent_account: String,
+        /// '' when the case is not part of a bundle (一件事).
+        pub bundle_id: String,
+        pub channel: String,
+        pub status: String,
+        /// '' when no staff role is due.
+        pub current_role: String,
+        /// 1 when named people hold the current step.
+        pub assigned: i64,
+        pub step_due: Option<String>,
+        pub case_due: Option<String>,
+        pub incomplete_due: Option<String>,
+        pub visits: i64,
+        pub revision: i64,
+        pub idempotency_key: Option<String>,
+        pub state_json: String,
+        pub created_at_ms: i64,
+        pub updated_at_ms: i64,
+        pub submitted_on: Option<String>,
+        pub completed_on: Option<String>,
+    }
+}
+
+row_struct! {
+    /// A mandate (委托) under which an agent applies for a principal.
+    pub struct MandateRow {
+        pub id: String,
+        pub agent_account: String,
+        pub principal_account: String,
+        /// Item ids wrapped in commas (`,a,b,`), or `*` for every item.
+        pub item_ids: String,
+        /// Last valid day, `YYYY-MM-DD`.
+        pub valid_until: String,
+        pub created_at_ms: i64,
+        pub revoked_at_ms: Option<i64>,
+    }
+}
+
+/// Whose cases a staff queue shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueScope {
+    /// One department's cases.
+    Department(String),
+    /// Cases of departments in a division subtree (division-code prefix).
+    DivisionPrefix(String),
+}
+
+impl QueueScope {
+    fn binds(&self) -> (String, String) {
+        match self {
+            QueueScope::Department(id) => (id.clone(), "%".into()),
+            QueueScope::DivisionPrefix(prefix) => (String::new(), format!("{prefix}%")),
+        }
+    }
+}
+
+const COLS: &str = "id, number, item_id, item_version, department_id, division_code, \
+    applicant_account, agent_account, bundle_id, channel, status, current_role, assigned, \
+    step_due, case_due, incomplete_due, visits, revision, idempotency_key, state_json, \
+    created_at_ms, updated_at_ms, submitted_on, completed_on";
+
+fn select(tail: &str) -> String {
+    format!("SELECT {COLS} FROM applications {tail}")
+}
+
+/// Statuses in which staff have work.
+const OPEN_FOR_STAFF: &str = "('submitted', 'in_progress', 'decided')";
+
+impl Store {
+    pub async fn application(&self, id: &str) -> Result<Option<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select("WHERE id = $1")))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn application_by_number(
+        &self,
+        number: &str,
+    ) -> Result<Option<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select("WHERE number = $1")))
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The cases an account applied for, or applied for others as their agent, newest first.
+    pub async fn applications_of(
+        &self,
+        account_id: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(
+                "WHERE applicant_account = $1 OR agent_account = $1
+             ORDER BY created_at_ms DESC, id LIMIT $2 OFFSET $3",
+            )))
+            .bind(account_id)
+            .bind(limit.clamp(0, 500))
+            .bind(offset.max(0))
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// A staff member's queue: cases in `scope` due for one of `roles` and held by nobody in
+    /// particular, plus cases whose current step names `account_id`; soonest due first.
+    pub async fn work_queue(
+        &self,
+        scope: &QueueScope,
+        roles: &[&str],
+        account_id: &str,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        let (department, pattern) = scope.binds();
+        let role = |i: usize| roles.get(i).or(roles.first()).copied().unwrap_or("");
+        let sql = select(&format!(
+            "WHERE status IN {OPEN_FOR_STAFF} AND (
+                 (assigned = 0 AND current_role IN ($1, $2, $3)
+                  AND ($4 = '' OR department_id = $4) AND division_code LIKE $5)
+              OR id IN (SELECT application_id FROM application_assignees
+                         WHERE account_id = $6 AND kind = 'signer'))
+             ORDER BY COALESCE(step_due, '9999-12-31'), created_at_ms, id
+             LIMIT $7"
+        ));
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(sql))
+                .bind(role(0))
+                .bind(role(1))
+                .bind(role(2))
+                .bind(department)
+                .bind(pattern)
+                .bind(account_id)
+                .bind(limit.clamp(0, 1_000))
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Cases copied (抄送) to an account, newest first.
+    pub async fn copied_to(
+        &self,
+        account_id: &str,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(
+                "WHERE id IN (SELECT application_id FROM application_assignees
+                           WHERE account_id = $1 AND kind = 'copy')
+             ORDER BY updated_at_ms DESC, id LIMIT $2",
+            )))
+            .bind(account_id)
+            .bind(limit.clamp(0, 1_000))
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// Open cases whose current step was due before `today`, in a scope (for escalation and
+    /// the unit head's list).
+    pub async fn overdue_steps(
+        &self,
+        scope: &QueueScope,
+        today: &str,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        let (department, pattern) = scope.binds();
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(&format!(
+                "WHERE status IN {OPEN_FOR_STAFF} AND step_due < $1
+               AND ($2 = '' OR department_id = $2) AND division_code LIKE $3
+             ORDER BY step_due, id LIMIT $4"
+            ))))
+            .bind(today)
+            .bind(department)
+            .bind(pattern)
+            .bind(limit.clamp(0, 10_000))
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// Cases whose 容缺 deadline passed before `today` (the sweep ends them).
+    pub async fn incomplete_overdue(
+        &self,
+        today: &str,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(
+                "WHERE incomplete_due < $1 AND status IN ('in_progress', 'decided', 'returned')
+             ORDER BY incomplete_due, id LIMIT $2",
+            )))
+            .bind(today)
+            .bind(limit.clamp(0, 10_000))
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// The cases of a bundle (一件事).
+    pub async fn bundle_applications(
+        &self,
+        bundle_id: &str,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(
+                "WHERE bundle_id = $1 AND bundle_id <> '' ORDER BY id",
+            )))
+            .bind(bundle_id)
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// How many cases there are in each status.
+    pub async fn count_applications_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT status, COUNT(*) FROM applications GROUP BY status ORDER BY status",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every case, in id order, a page at a time (for rebuild checks and exports).
+    pub async fn applications_after(
+        &self,
+        after_id: &str,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(
+                "WHERE id > $1 ORDER BY id LIMIT $2",
+            )))
+            .bind(after_id)
+            .bind(limit.clamp(0, 10_000))
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    pub async fn mandate(&self, id: &str) -> Result<Option<MandateRow>, StoreError> {
+        Ok(sqlx::query_as::<Any, MandateRow>(
+            "SELECT id, agent_account, principal_account, item_ids, valid_until, created_at_ms,
+                    revoked_at_ms FROM mandates WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Mandates an account gave or holds, newest first.
+    pub async fn mandates_of(&self, account_id: &str) -> Result<Vec<MandateRow>, StoreError> {
+        Ok(sqlx::query_as::<Any, MandateRow>(
+            "SELECT id, agent_account, principal_account, item_ids, valid_until, created_at_ms,
+                    revoked_at_ms FROM mandates
+              WHERE agent_account = $1 OR principal_account = $1
+              ORDER BY created_at_ms DESC, id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Whether a 核查 found a false commitment by this account.
+    pub async fn has_credit_flag(&self, account_id: &str) -> Result<bool, StoreError> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM credit_flags WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n > 0)
+    }
+}
+
+impl WriteCtx {
+    /// The next 办件编号 sequence of `day` (from 1).
+    pub async fn next_application_seq(&mut self, day: &str) -> Result<i64, StoreError> {
+        let (last,): (i64,) = sqlx::query_as(
+            "INSERT INTO application_counters (day, last) VALUES ($1, 1)
+             ON CONFLICT (day) DO UPDATE SET last = application_counters.last + 1
+             RETURNING last",
+        )
+        .bind(day)
+        .fetch_one(self.conn().await?)
+        .await?;
+        Ok(last)
+    }
+
+    /// Reads a case inside the transaction.
+    pub async fn application_for_update(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select("WHERE id = $1")))
+                .bind(id)
+                .fetch_optional(self.conn().await?)
+                .await?,
+        )
+    }
+
+    /// The case an applicant already made with this idempotency key, if any.
+    pub async fn application_by_key(
+        &mut self,
+        applicant_account: &str,
+        key: &str,
+    ) -> Result<Option<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(
+                "WHERE applicant_account = $1 AND idempotency_key = $2",
+            )))
+            .bind(applicant_account)
+            .bind(key)
+            .fetch_optional(self.conn().await?)
+            .await?,
+        )
+    }
+
+    /// Stores a new case. A taken id, number or idempotency key is a conflict.
+    pub async fn insert_application(&mut self, row: &ApplicationRow) -> Result<(), StoreError> {
+        let sql = format!(
+            "INSERT INTO applications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&row.id)
+            .bind(&row.number)
+            .bind(&row.item_id)
+            .bind(row.item_version)
+            .bind(&row.department_id)
+            .bind(&row.division_code)
+            .bind(&row.applicant_account)
+            .bind(&row.agent_account)
+            .bind(&row.bundle_id)
+            .bind(&row.channel)
+            .bind(&row.status)
+            .bind(&row.current_role)
+            .bind(row.assigned)
+            .bind(&row.step_due)
+            .bind(&row.case_due)
+            .bind(&row.incomplete_due)
+            .bind(row.visits)
+            .bind(row.revision)
+            .bind(&row.idempotency_key)
+            .bind(&row.state_json)
+            .bind(row.created_at_ms)
+            .bind(row.updated_at_ms)
+            .bind(&row.submitted_on)
+            .bind(&row.completed_on)
+            .execute(self.conn().await?)
+            .await
+            .map_err(StoreError::from_write)?;
+        Ok(())
+    }
+
+    /// Writes a case's new state, derived from revision `expected`. If the stored row is no
+    /// longer at `expected`, nothing is written and the answer is a conflict.
+    pub async fn update_application(
+        &mut self,
+        row: &ApplicationRow,
+        expected: i64,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE applications
+                SET status = $3, current_role = $4, assigned = $5, step_due = $6, case_due = $7,
+                    incomplete_due = $8, visits = $9, revision = $10, state_json = $11,
+                    updated_at_ms = $12, submitted_on = $13, completed_on = $14
+              WHERE id = $1 AND revision = $2",
+        )
+        .bind(&row.id)
+        .bind(expected)
+        .bind(&row.status)
+        .bind(&row.current_role)
+        .bind(row.assigned)
+        .bind(&row.step_due)
+        .bind(&row.case_due)
+        .bind(&row.incomplete_due)
+        .bind(row.visits)
+        .bind(row.revision)
+        .bind(&row.state_json)
+        .bind(row.updated_at_ms)
+        .bind(&row.submitted_on)
+        .bind(&row.completed_on)
+        .execute(self.conn().await?)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "application {} is no longer at revision {expected}",
+                row.id
+            )));
+        }
+        Ok(())
+    }
+
+    /// Replaces the named people of one kind (`signer` or `copy`) on a case.
+    pub async fn set_assignees(
+        &mut self,
+        application_id: &str,
+        kind: &str,
+        accounts: &[String],
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM application_assignees WHERE application_id = $1 AND kind = $2")
+            .bind(application_id)
+            .bind(kind)
+            .execute(self.conn().await?)
+            .await?;
+        for account in accounts {
+            sqlx::query(
+                "INSERT INTO application_assignees (application_id, account_id, kind)
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(application_id)
+            .bind(account)
+            .bind(kind)
+            .execute(self.conn().await?)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn insert_mandate(&mut self, row: &MandateRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO mandates (id, agent_account, principal_account, item_ids, valid_until,
+                                   created_at_ms, revoked_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&row.id)
+        .bind(&row.agent_account)
+        .bind(&row.principal_account)
+        .bind(&row.item_ids)
+        .bind(&row.valid_until)
+        .bind(row.created_at_ms)
+        .bind(row.revoked_at_ms)
+        .execute(self.conn().await?)
+        .await
+        .map_err(StoreError::from_write)?;
+        Ok(())
+    }
+
+    /// Revokes a mandate (once); `false` if it was already revoked or does not exist.
+    pub async fn revoke_mandate(&mut self, id: &str, at_ms: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE mandates SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL",
+        )
+        .bind(id)
+        .bind(at_ms)
+        .execute(self.conn().await?)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn insert_credit_flag(
+        &mut self,
+        account_id: &str,
+        application_id: &str,
+        at_ms: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO credit_flags (account_id, application_id, at_ms, reason)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(application_id)
+        .bind(at_ms)
+        .bind(reason)
+        .execute(self.conn().await?)
+        .await?;
+        Ok(())
+    }
+}
