@@ -45,8 +45,20 @@ pub struct WorkQueue {
 pub(crate) fn scope_of(unit: &OrgUnit) -> QueueScope {
     match unit {
         OrgUnit::Department { id, .. } => QueueScope::Department(id.clone()),
-        OrgUnit::Division { code } | OrgUnit::Hall { division: code, .. } => {
+        OrgUnit::Division { code } => {
             QueueScope::DivisionPrefix(code.significant_prefix().to_string())
+        }
+        OrgUnit::Hall { division, .. } => {
+            let mut ancestors = Vec::new();
+            let mut at = division.parent();
+            while let Some(d) = at {
+                ancestors.push(d.as_str().to_string());
+                at = d.parent();
+            }
+            QueueScope::Hall {
+                prefix: division.significant_prefix().to_string(),
+                ancestors,
+            }
         }
     }
 }
