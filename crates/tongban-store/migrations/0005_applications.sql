@@ -79,3 +79,18 @@ CREATE TABLE credit_flags (
     reason         TEXT NOT NULL,
     PRIMARY KEY (account_id, application_id)
 );
+
+-- Bundles (一件事一次办): one form and one set of materials fanned out to several cases, which
+-- carry the bundle's id in applications.bundle_id.
+CREATE TABLE bundles (
+    id                TEXT PRIMARY KEY,
+    code              TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    applicant_account TEXT NOT NULL REFERENCES accounts(id),
+    idempotency_key   TEXT,
+    -- 1 once the combined completion notice was sent.
+    completed_notice  BIGINT NOT NULL,
+    created_at_ms     BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX bundles_idempotency ON bundles(applicant_account, idempotency_key);
+CREATE INDEX bundles_applicant ON bundles(applicant_account, created_at_ms);

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod applications;
+mod bundles;
 mod calendar;
 mod catalog;
 mod catalog_queue;
@@ -29,6 +30,7 @@ pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
 };
 pub use applications::{ApplicationRow, MandateRow, QueueScope};
+pub use bundles::BundleRow;
 pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use catalog_queue::VersionScope;
