@@ -73,6 +73,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // 5 is reserved for the applications.
+    Migration {
+        version: 6,
+        description: "notices and their outbox",
+        portable: include_str!("../migrations/0006_notices.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

@@ -547,8 +547,9 @@ async fn migrations_are_recorded_per_engine_and_an_edited_one_is_refused(db: &Te
             .fetch_all(&db.raw)
             .await
             .unwrap();
-    assert_eq!(versions, [(1,), (2,), (3,), (4,)]);
-    assert_eq!(Store::schema_version(), 4);
+    assert!(versions.starts_with(&[(1,), (2,), (3,), (4,)]));
+    assert!(versions.contains(&(6,)), "the notices migration is applied");
+    assert_eq!(Store::schema_version(), versions.last().unwrap().0);
     let reopened = Store::open(&StoreOptions::new(&db.url), NOW_MS)
         .await
         .unwrap();
