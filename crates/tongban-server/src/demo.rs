@@ -38,6 +38,8 @@ pub async fn demo(
         .context("the demo data directory must be a UTF-8 path")?;
     settings.database_url = format!("sqlite://{db_path_text}");
     settings.secret_key_file = data_dir.join("secret.key");
+    settings.notify_sms_file = data_dir.join("outbox").join("sms.jsonl");
+    settings.notify_email_file = data_dir.join("outbox").join("email.jsonl");
     settings.listen = listen.unwrap_or_else(|| "127.0.0.1:8080".to_string());
     settings.cookie_secure = false;
 

@@ -13,6 +13,7 @@ mod calendar_cmd;
 mod context;
 mod demo;
 mod lists_cmd;
+mod notify;
 mod serve;
 mod settings;
 

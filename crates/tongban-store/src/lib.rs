@@ -20,6 +20,7 @@ mod error;
 mod events;
 mod lists;
 mod migrate;
+mod notices;
 mod org;
 mod pool;
 mod row;
@@ -37,6 +38,10 @@ pub use catalog_queue::VersionScope;
 pub use error::StoreError;
 pub use events::{EventRow, VerifyOutcome};
 pub use lists::{ListDutyRow, ListEditionRow, ListEntryRow};
+pub use notices::{
+    ClaimedMessage, DeliveryOutcome, NewNotice, NoticeRow, NoticesToMark, OUTBOX_STATUSES,
+    OutboxRow, notice_id,
+};
 pub use org::{DepartmentRow, DivisionRow, HallRow};
 pub use pool::{Engine, Store, StoreOptions};
 pub use write_ctx::WriteCtx;

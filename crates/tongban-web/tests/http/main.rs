@@ -14,6 +14,7 @@ mod list_import;
 mod list_import_page;
 mod lists;
 mod logs;
+mod notices;
 mod pages;
 mod pages_flows;
 mod support;
