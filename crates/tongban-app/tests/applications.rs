@@ -341,3 +341,139 @@ async fn overdue_steps_are_escalated_once_by_the_sweep() {
     let list = w.app.work_queue(&head, 50).await.unwrap();
     assert!(list.entries.iter().any(|e| e.id == id && e.escalated));
 }
+
+#[tokio::test]
+async fn the_applicant_is_told_of_each_change_once() {
+    let w = world().await;
+    let (id, citizen) = submitted_case(&w, "k-6").await;
+    let clerk = staff(&w.app, "clerk").await;
+    w.clock.advance(time::Duration::minutes(30));
+    w.app
+        .act_on_application(
+            &clerk,
+            &id,
+            None,
+            Command::RequestCorrection {
+                items: vec!["身份证复印件不清晰".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let inbox = w.app.my_notices(&citizen, 1).await.unwrap();
+    let subjects: Vec<&str> = inbox.notices.iter().map(|n| n.subject.as_str()).collect();
+    assert_eq!(inbox.total, 2, "{subjects:?}");
+    assert!(subjects[0].ends_with("一次性告知补正"), "{subjects:?}");
+    assert!(inbox.notices[0].body.contains("身份证复印件不清晰"));
+    assert!(subjects[1].ends_with("提交申请"));
+}
+
+async fn bundle_files(app: &App, code: &str) -> Vec<tongban_app::applications::BundleFile> {
+    let def = tongban_app::applications::bundle_definitions()
+        .into_iter()
+        .find(|d| d.code == code)
+        .unwrap();
+    let mut names: Vec<String> = Vec::new();
+    for part in &def.parts {
+        let (hits, _) = app
+            .search_items(&tongban_app::CatalogQuery {
+                text: part.item_name.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let hit = hits.iter().find(|h| h.name == part.item_name).unwrap();
+        let item = app.published_item(&hit.item_id).await.unwrap().item;
+        for m in item.materials.iter().filter(|m| m.required) {
+            if !names.contains(&m.name) {
+                names.push(m.name.clone());
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|material| tongban_app::applications::BundleFile {
+            material,
+            file_name: "scan.png".into(),
+            bytes: PNG.to_vec(),
+        })
+        .collect()
+}
+
+fn newborn_form() -> std::collections::BTreeMap<String, String> {
+    [
+        ("baby_name", "李小宝"),
+        ("baby_birth_date", "2026-02-20"),
+        ("mother_name", "王芳"),
+        ("contact_phone", "13800000000"),
+        ("address", "巴中市巴州区江北街道"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+#[tokio::test]
+async fn a_bundle_is_one_form_fanned_out_to_several_departments() {
+    let w = world().await;
+    let citizen = login(&w.app, "citizen", CITIZEN_PASSWORD).await;
+    let missing = w
+        .app
+        .apply_bundle(
+            &citizen,
+            tongban_app::applications::BundleRequest {
+                code: "newborn".into(),
+                channel: "pc".into(),
+                idempotency_key: Some("b-1".into()),
+                form: Default::default(),
+                files: vec![],
+            },
+        )
+        .await
+        .unwrap_err();
+    match missing {
+        AppError::Invalid { fields, .. } => {
+            assert!(fields.iter().any(|f| f.field == "form.baby_name"));
+            assert!(fields.iter().any(|f| f.code == "bundle.material_missing"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        w.app
+            .my_applications(&citizen, 50, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let req = tongban_app::applications::BundleRequest {
+        code: "newborn".into(),
+        channel: "pc".into(),
+        idempotency_key: Some("b-2".into()),
+        form: newborn_form(),
+        files: bundle_files(&w.app, "newborn").await,
+    };
+    let bundle = w.app.apply_bundle(&citizen, req.clone()).await.unwrap();
+    assert_eq!(bundle.parts.len(), 5);
+    assert_eq!(bundle.status_zh, "办理中");
+    let again = w.app.apply_bundle(&citizen, req).await.unwrap();
+    assert_eq!(
+        again.id, bundle.id,
+        "a repeated request resumes the same bundle"
+    );
+    assert_eq!(
+        w.app.my_applications(&citizen, 50, 0).await.unwrap().len(),
+        5
+    );
+    // The parts' forms carry the mapped fields, and there is one notice for the bundle.
+    let first = w
+        .app
+        .application(&citizen, &bundle.parts[0].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.form.get("新生儿姓名").map(String::as_str),
+        Some("李小宝")
+    );
+    let inbox = w.app.my_notices(&citizen, 1).await.unwrap();
+    assert_eq!(inbox.total, 1);
+    assert!(inbox.notices[0].body.contains("共 5 个事项"));
+}

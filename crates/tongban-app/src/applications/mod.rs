@@ -8,7 +8,9 @@
 
 mod act;
 mod authorize;
+mod bundles;
 mod mandates;
+mod notify;
 mod project;
 mod queue;
 mod rebuild;
@@ -16,6 +18,7 @@ mod start;
 mod sweep;
 mod view;
 
+pub use bundles::{BundleFile, BundleRequest, BundleView, bundle_definitions};
 pub use mandates::{MandateRequest, MandateView};
 pub use queue::{QueueEntry, WorkQueue};
 pub use rebuild::RebuildReport;
