@@ -29,7 +29,7 @@ row_struct! {
         pub channel: String,
         pub status: String,
         /// '' when no staff role is due.
-        pub current_role: String,
+        pub role_due: String,
         /// 1 when named people hold the current step.
         pub assigned: i64,
         pub step_due: Option<String>,
@@ -95,7 +95,7 @@ impl QueueScope {
 }
 
 const COLS: &str = "id, number, item_id, item_version, department_id, division_code, \
-    applicant_account, agent_account, bundle_id, channel, status, current_role, assigned, \
+    applicant_account, agent_account, bundle_id, channel, status, role_due, assigned, \
     step_due, case_due, incomplete_due, visits, revision, idempotency_key, state_json, \
     created_at_ms, updated_at_ms, submitted_on, completed_on";
 
@@ -161,7 +161,7 @@ impl Store {
         let role = |i: usize| roles.get(i).or(roles.first()).copied().unwrap_or("");
         let sql = select(&format!(
             "WHERE status IN {OPEN_FOR_STAFF} AND (
-                 (assigned = 0 AND current_role IN ($1, $2, $3)
+                 (assigned = 0 AND role_due IN ($1, $2, $3)
                   AND ($4 = '' OR department_id = $4)
                   AND (division_code LIKE $5 OR $8 LIKE '%,' || division_code || ',%'))
               OR id IN (SELECT application_id FROM application_assignees
@@ -384,7 +384,7 @@ impl WriteCtx {
             .bind(&row.bundle_id)
             .bind(&row.channel)
             .bind(&row.status)
-            .bind(&row.current_role)
+            .bind(&row.role_due)
             .bind(row.assigned)
             .bind(&row.step_due)
             .bind(&row.case_due)
@@ -412,7 +412,7 @@ impl WriteCtx {
     ) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE applications
-                SET status = $3, current_role = $4, assigned = $5, step_due = $6, case_due = $7,
+                SET status = $3, role_due = $4, assigned = $5, step_due = $6, case_due = $7,
                     incomplete_due = $8, visits = $9, revision = $10, state_json = $11,
                     updated_at_ms = $12, submitted_on = $13, completed_on = $14
               WHERE id = $1 AND revision = $2",
@@ -420,7 +420,7 @@ impl WriteCtx {
         .bind(&row.id)
         .bind(expected)
         .bind(&row.status)
-        .bind(&row.current_role)
+        .bind(&row.role_due)
         .bind(row.assigned)
         .bind(&row.step_due)
         .bind(&row.case_due)
