@@ -103,6 +103,7 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
         session_hours: settings.session_hours,
         max_login_failures: settings.max_login_failures,
         login_lock_minutes: settings.login_lock_minutes,
+        region_code: AppConfig::new(Vec::new()).region_code,
     };
     App::new(store, Arc::new(SystemClock), config)
         .await

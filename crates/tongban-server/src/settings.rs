@@ -16,6 +16,9 @@ pub enum LogFormat {
 }
 
 /// Every setting of the server. See `tongban.example.toml` for what each one means.
+/// The demo's year of history: about 20,700 cases.
+pub const DEFAULT_DEMO_APPLICATIONS: u64 = 20_700;
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Settings {
     pub listen: String,
@@ -27,6 +30,8 @@ pub struct Settings {
     pub max_login_failures: i64,
     pub login_lock_minutes: i64,
     pub log_format: LogFormat,
+    /// How many cases of history `tongban demo` seeds (about a year's; 0 seeds none).
+    pub demo_applications: usize,
 }
 
 impl Settings {
@@ -50,7 +55,8 @@ impl Settings {
             .set_default("session_hours", 12)?
             .set_default("max_login_failures", 5)?
             .set_default("login_lock_minutes", 15)?
-            .set_default("log_format", "text")?;
+            .set_default("log_format", "text")?
+            .set_default("demo_applications", DEFAULT_DEMO_APPLICATIONS)?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
