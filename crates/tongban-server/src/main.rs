@@ -63,6 +63,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Applications (办件).
+    Applications {
+        #[command(subcommand)]
+        command: ApplicationsCommand,
+    },
     /// Print the version of this build and of its database schema.
     Version,
     /// The statutory working-day calendar (工作日历).
@@ -85,6 +90,16 @@ enum Command {
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApplicationsCommand {
+    /// Rebuild every case from the event log and compare it with its stored row; exit 1 on
+    /// any mismatch.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -243,6 +258,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             admin_cmd::audit_verify(&app).await
+        }
+        Command::Applications {
+            command: ApplicationsCommand::Verify { config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            admin_cmd::applications_verify(&app).await
         }
         Command::Calendar {
             command: CalendarCommand::Show { year, json, config },
