@@ -5,6 +5,7 @@
 mod admin_cmd;
 mod bench;
 mod bench_import;
+mod bench_lifecycle;
 mod bench_md;
 mod bench_report;
 mod bench_search;
@@ -171,6 +172,16 @@ enum BenchCommand {
         #[arg(long)]
         keep: bool,
     },
+    /// Three-step life cycles per second through the use cases, vs. bare commits and Spiff.
+    Lifecycle {
+        /// Concurrent tasks, each running life cycles back to back.
+        #[arg(long, default_value_t = 32)]
+        tasks: usize,
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Import rate of the demo 权责清单 (41,366 rows) from xlsx, SQLite and PostgreSQL.
     Import {
         /// Also measure PostgreSQL, in a throw-away schema of this database.
@@ -258,6 +269,21 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             admin_cmd::audit_verify(&app).await
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Lifecycle {
+                    tasks,
+                    seconds,
+                    dir,
+                },
+        } => {
+            let options = bench_lifecycle::LifecycleOptions {
+                tasks,
+                seconds,
+                dir,
+            };
+            bench_lifecycle::run(&options).await
         }
         Command::Applications {
             command: ApplicationsCommand::Verify { config },
