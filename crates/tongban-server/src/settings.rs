@@ -16,6 +16,9 @@ pub enum LogFormat {
 }
 
 /// Every setting of the server. See `tongban.example.toml` for what each one means.
+/// The demo's year of history: about 20,700 cases.
+pub const DEFAULT_DEMO_APPLICATIONS: u64 = 20_700;
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Settings {
     pub listen: String,
@@ -40,6 +43,10 @@ pub struct Settings {
     /// AUTH PLAIN user ('' = no authentication).
     pub smtp_user: String,
     pub smtp_password: Secret,
+    /// How many cases of history `tongban demo` seeds (about a year's; 0 seeds none).
+    pub demo_applications: usize,
+    /// The 6-digit region code that starts every 办件编号.
+    pub region_code: String,
 }
 
 /// A setting that must never be printed or logged: its `Debug` shows `***`.
@@ -89,7 +96,9 @@ impl Settings {
             .set_default("smtp_port", 25)?
             .set_default("smtp_from", "")?
             .set_default("smtp_user", "")?
-            .set_default("smtp_password", "")?;
+            .set_default("smtp_password", "")?
+            .set_default("demo_applications", DEFAULT_DEMO_APPLICATIONS)?
+            .set_default("region_code", "511900")?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
