@@ -477,3 +477,30 @@ async fn a_bundle_is_one_form_fanned_out_to_several_departments() {
     assert_eq!(inbox.total, 1);
     assert!(inbox.notices[0].body.contains("共 5 个事项"));
 }
+
+#[tokio::test]
+async fn a_staff_read_of_a_material_is_on_the_record_and_the_applicant_s_is_not() {
+    let w = world().await;
+    let (id, citizen) = submitted_case(&w, "k-7").await;
+    let clerk = staff(&w.app, "clerk").await;
+    let blob = w.app.application(&citizen, &id).await.unwrap().materials[0]
+        .blob_id
+        .clone();
+    let viewed = |app: &App| {
+        let app = app.clone();
+        async move {
+            app.store()
+                .events_after(0, 10_000)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "application.material_viewed")
+                .count()
+        }
+    };
+    let (_, bytes) = w.app.material_file(&citizen, &id, &blob).await.unwrap();
+    assert_eq!(bytes, PNG);
+    assert_eq!(viewed(&w.app).await, 0);
+    w.app.material_file(&clerk, &id, &blob).await.unwrap();
+    assert_eq!(viewed(&w.app).await, 1);
+}
