@@ -70,7 +70,12 @@ impl App {
                 "申请人有虚假承诺记录，信用修复前不适用告知承诺制，请按一般程序提交材料",
             ));
         }
-        self.apply_command(actor, id, seen_revision, cmd).await
+        let urged = matches!(cmd, Command::Urge { .. });
+        let app = self.apply_command(actor, id, seen_revision, cmd).await?;
+        if urged {
+            self.tell_assignees_urged(&app).await?;
+        }
+        Ok(app)
     }
 
     /// Runs `cmd` as `actor` (already authorized) in one unit of work.
