@@ -6,6 +6,7 @@
 
 mod admin_items;
 mod api_access;
+mod api_applications;
 mod api_catalog;
 mod api_flows;
 mod catalog_pages;
