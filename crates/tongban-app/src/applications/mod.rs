@@ -7,6 +7,7 @@
 //! else acted first, so two clerks on one case cannot both win and nothing is lost.
 
 mod act;
+mod allowed;
 mod authorize;
 mod mandates;
 mod project;

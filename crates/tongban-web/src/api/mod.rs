@@ -3,7 +3,7 @@
 //! [`ROUTES`] lists each route with who may call it, and a test holds the document, the router
 //! and this table to each other.
 
-mod applications;
+pub(crate) mod applications;
 mod audit;
 mod auth;
 mod calendar;

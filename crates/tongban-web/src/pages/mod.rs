@@ -6,8 +6,10 @@ mod admin_calendar;
 mod admin_item_edit;
 mod admin_items;
 mod admin_list_import;
+mod applications;
 mod auth;
 mod calendar;
+mod case_form;
 mod chrome;
 mod department;
 mod due_date;
@@ -50,6 +52,21 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/items/export.xlsx", get(exports::items_xlsx))
         .route("/items/export.csv", get(exports::items_csv))
         .route("/items/{id}", get(items::guide))
+        .route("/items/{id}/apply", post(applications::apply))
+        .route("/me/applications", get(applications::mine))
+        .route(
+            "/applications/{id}",
+            get(applications::show).post(applications::save),
+        )
+        .route(
+            "/applications/{id}/upload",
+            post(applications::upload).layer(axum::extract::DefaultBodyLimit::max(
+                viewer::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/applications/{id}/check", get(applications::check))
+        .route("/applications/{id}/act", post(applications::act))
+        .route("/applications/{id}/files/{blob}", get(applications::file))
         .route("/lists", get(lists::index))
         .route("/lists/{list}/diff", get(lists::diff))
         .route("/lists/{list}/{edition}", get(lists::edition))

@@ -27,10 +27,23 @@ pub async fn county_item(app: &TestApp, token: &str) -> (String, Vec<String>) {
         citizens: 5,
         enterprises: 3,
     });
-    let item = tongban_demo::catalog_items(&city)
+    let mut item = tongban_demo::catalog_items(&city)
         .into_iter()
         .find(|i| i.department_id == DEPARTMENT && i.steps.len() == 4 && !i.materials.is_empty())
         .expect("the demo has a four-step item of the 巴州区 market regulator");
+    // Applied for online: 网上办理深度 three (全程网办 up to the result).
+    {
+        use tongban_domain::catalog::{OnlineDepth as D, OnlineLevel};
+        item.online_level = OnlineLevel::Three;
+        item.online_depth = vec![
+            D::Consultation,
+            D::Submission,
+            D::PreReview,
+            D::Acceptance,
+            D::Handling,
+            D::ResultFeedback,
+        ];
+    }
     let required = item
         .materials
         .iter()

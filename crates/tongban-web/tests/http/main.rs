@@ -16,5 +16,6 @@ mod list_import_page;
 mod lists;
 mod logs;
 mod pages;
+mod pages_applications;
 mod pages_flows;
 mod support;
