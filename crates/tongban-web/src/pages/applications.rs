@@ -25,6 +25,9 @@ use crate::api::applications::read_upload;
 use crate::error::WebError;
 use crate::state::AppState;
 
+/// The upload form's field naming which material slot (for the error's place on the page).
+const SLOT_FIELD: &str = "slot";
+
 /// The page of a case for its applicant.
 pub fn case_path(id: &str) -> String {
     format!("/applications/{}", urlencode(id))
@@ -285,7 +288,7 @@ pub async fn upload(
         Err(redirect) => return Ok(redirect.into_response()),
     };
     let upload = read_upload(form).await?;
-    let slot = upload.other.get("slot").cloned().unwrap_or_default();
+    let slot = upload.other.get(SLOT_FIELD).cloned().unwrap_or_default();
     let field = format!("file-{slot}");
     let result = if upload.bytes.is_empty() {
         Err(AppError::field(
