@@ -16,6 +16,7 @@ mod rebuild;
 mod start;
 mod sweep;
 mod view;
+mod walk_in;
 
 pub use mandates::{MandateRequest, MandateView};
 pub use queue::{QueueEntry, WorkQueue};
@@ -23,6 +24,7 @@ pub use rebuild::RebuildReport;
 pub use start::StartRequest;
 pub use sweep::SweepReport;
 pub use view::ApplicationView;
+pub use walk_in::WalkInApplicant;
 
 use tongban_domain::application::{Application, TransitionError};
 use tongban_store::ApplicationRow;

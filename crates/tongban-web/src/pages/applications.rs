@@ -203,7 +203,12 @@ pub async fn show(
         Err(redirect) => return Ok(redirect.into_response()),
     };
     if who.is_staff() {
-        return Ok(Redirect::to(&format!("/work{}", case_path(&id))).into_response());
+        // A clerk fills in the form of a walk-in applicant they registered; other staff work
+        // on the staff page.
+        let app = state.app.application(who, &id).await?;
+        if app.agent_account.as_deref() != Some(who.account_id()) {
+            return Ok(Redirect::to(&format!("/work{}", case_path(&id))).into_response());
+        }
     }
     let page = case_page(
         &state,

@@ -27,6 +27,7 @@ mod org;
 mod register;
 mod themes;
 mod viewer;
+mod work_cases;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -112,6 +113,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/me", get(me::me))
         .route("/work", get(me::work))
+        .route(
+            "/work/applications/{id}",
+            get(work_cases::show).post(work_cases::act),
+        )
+        .route(
+            "/work/walk-in",
+            get(work_cases::walk_in_form).post(work_cases::walk_in_submit),
+        )
         .route("/work/citizens", get(me::find_citizen))
         .route("/work/citizens/{id}", get(me::citizen_record))
         .route("/admin", get(admin::dashboard))

@@ -5,8 +5,8 @@
 
 use reqwest::{Client, StatusCode};
 
-use crate::api_applications::{PNG, county_item, multipart};
-use crate::support::{CITIZEN_PW, TestApp, client, spawn_app};
+use crate::api_applications::{CLERK, OTHER_CLERK, PNG, county_item, multipart};
+use crate::support::{CITIZEN_PW, PASSWORD, TestApp, client, spawn_app};
 
 async fn browser(app: &TestApp, login: &str, password: &str) -> Client {
     let browser = client();
@@ -156,4 +156,102 @@ async fn a_page_post_without_the_csrf_token_is_refused() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, html) = get(&app, &citizen, &case).await;
     assert!(html.contains("草稿"), "nothing changed");
+}
+
+/// A submitted case of the demo citizen through the API; its staff page path.
+async fn submitted(app: &TestApp) -> String {
+    let token = app.token("citizen", CITIZEN_PW).await;
+    let (id, _) = crate::api_applications::submitted_case(app, &token).await;
+    format!("/work/applications/{id}")
+}
+
+#[tokio::test]
+async fn the_clerk_sees_the_case_in_the_queue_and_accepts_it_from_its_page() {
+    let app = spawn_app().await;
+    let page = submitted(&app).await;
+    let clerk = browser(&app, CLERK, PASSWORD).await;
+    let (status, work) = get(&app, &clerk, "/work").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(work.contains(&page), "the case is in the clerk's queue");
+    let (status, html) = get(&app, &clerk, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"accept\""));
+    assert!(html.contains("一次性告知补正"));
+    assert!(
+        !html.contains("value=\"approve\""),
+        "only the allowed actions"
+    );
+    assert!(html.contains("*"), "the applicant's name is masked");
+    let form = [
+        ("csrf", csrf(&html)),
+        ("revision", hidden(&html, "revision")),
+        ("action", "accept".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, to) = post(&app, &clerk, &page, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (_, html) = get(&app, &clerk, &to).await;
+    assert!(html.contains("办理中"));
+}
+
+#[tokio::test]
+async fn a_stale_staff_page_gets_the_conflict_message_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let page = submitted(&app).await;
+    let first = browser(&app, CLERK, PASSWORD).await;
+    let second = browser(&app, OTHER_CLERK, PASSWORD).await;
+    let (_, first_html) = get(&app, &first, &page).await;
+    let (_, second_html) = get(&app, &second, &page).await;
+    let form = [
+        ("csrf", csrf(&first_html)),
+        ("revision", hidden(&first_html, "revision")),
+        ("action", "accept".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = post(&app, &first, &page, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let form = [
+        ("csrf", csrf(&second_html)),
+        ("revision", hidden(&second_html, "revision")),
+        ("action", "request_correction".into()),
+        ("lines", "身份证复印件不清晰".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, html) = post(&app, &second, &page, &form).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        html.contains("刚刚已被他人处理"),
+        "the message is at the top"
+    );
+    assert!(
+        html.contains("身份证复印件不清晰"),
+        "what was typed is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_window_clerk_registers_a_walk_in_applicant_and_opens_the_same_form() {
+    let app = spawn_app().await;
+    let token = app.token("citizen", CITIZEN_PW).await;
+    let (item, _) = county_item(&app, &token).await;
+    let clerk = browser(&app, CLERK, PASSWORD).await;
+    let (status, html) = get(&app, &clerk, "/work/walk-in").await;
+    assert_eq!(status, StatusCode::OK);
+    let form = [
+        ("csrf", csrf(&html)),
+        ("key", hidden(&html, "key")),
+        ("login", "nobody-here".into()),
+        ("item_id", item.clone()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, html) = post(&app, &clerk, "/work/walk-in", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("未找到该申请人账号"));
+    let mut form = form.clone();
+    form[2] = ("login", "citizen");
+    let (status, case) = post(&app, &clerk, "/work/walk-in", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{case}");
+    let (status, html) = get(&app, &clerk, &case).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("窗口办理") && html.contains("保存草稿"));
 }
