@@ -22,6 +22,8 @@ pub mod import;
 mod lists;
 mod lists_flow;
 mod lists_import;
+mod notify;
+mod notify_senders;
 mod org;
 mod principal;
 mod registration;
@@ -43,6 +45,12 @@ pub use lists::{
 };
 pub use lists_flow::SeedEdition;
 pub use lists_import::EditionSheet;
+pub use notify::{
+    BoxFuture, Channel, DEFAULT_MAX_ATTEMPTS, DispatchReport, NoticeSender, NoticeView,
+    NoticesPage, OutboundMessage, OutboxCount, OutboxLine, OutboxOverview, Senders, retry_delay_ms,
+    scrub_error,
+};
+pub use notify_senders::{FileSender, SmtpConfig, SmtpSender};
 pub use org::{DepartmentEdit, DivisionPage, HallEdit, HallQuery};
 pub use principal::{OrgUnit, Principal};
 pub use registration::{CitizenRegistration, EnterpriseRegistration};
@@ -100,6 +108,8 @@ pub struct App {
     calendar: Arc<RwLock<Arc<WorkCalendar>>>,
     /// Where applicants' uploaded materials are kept; `None` refuses uploads.
     uploads: Option<uploads::BlobStore>,
+    /// Who carries notices out by SMS and email (none unless [`App::with_senders`] is used).
+    senders: Arc<Senders>,
 }
 
 impl App {
@@ -115,6 +125,7 @@ impl App {
             config: Arc::new(config),
             calendar: Arc::new(RwLock::new(Arc::new(WorkCalendar::empty()))),
             uploads: None,
+            senders: Arc::new(Senders::none()),
         };
         app.load_calendar().await?;
         Ok(app)

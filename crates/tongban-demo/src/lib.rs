@@ -41,6 +41,7 @@
 //! Hall keys: `hall-511900` (city), `hall-CCCCCC` (county), `hall-TTTTTTTTT` (township) and
 //! `hall-` + the 12-digit village code for village stations.
 
+mod applications;
 mod catalog;
 mod codes;
 mod departments;
@@ -54,6 +55,9 @@ mod rng;
 mod staff;
 mod summary;
 
+pub use applications::{
+    ApplicationPlan, ApplicationsConfig, PlannedAction, PlannedActor, PlannedCase, application_plan,
+};
 pub use catalog::{LICENSING_DEPARTMENTS, LICENSING_ITEMS, catalog_items, catalog_summary};
 pub use lists::{
     DemoListEdition, POWER_DEPARTMENTS, POWER_DUTIES, POWER_ITEMS, TRADING_DEPARTMENTS,

@@ -32,7 +32,7 @@ pub use calendar::clock::{DeadlineClock, DueDate, Pause};
 pub use calendar::{CalendarError, CalendarYear, DayInfo, DayReason, WorkCalendar, WorkingDays};
 pub use crypto::{hmac_sm3, sm3};
 pub use division::{AdminLevel, DivisionCode, DivisionError};
-pub use mask::{mask_address, mask_name, mask_phone};
+pub use mask::{mask_address, mask_email, mask_name, mask_phone};
 pub use resident_id::{ResidentIdError, ResidentIdNumber};
 pub use role::{AccountKind, Role};
 pub use uscc::{Uscc, UsccError};

@@ -1,4 +1,5 @@
-//! Masking of personal data (phone numbers, names, addresses) for display and logs.
+//! Masking of personal data (phone numbers, email addresses, names, addresses) for display and
+//! logs.
 //!
 //! All functions work on Unicode characters, never split a multi-byte
 //! character, and never reveal more than the documented prefix/suffix.
@@ -30,6 +31,19 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// `zhangsan@example.com` → `z***@example.com`: the first character of the local part and the
+/// domain kept. Anything without exactly one `@` and a non-empty local part is masked entirely.
+pub fn mask_email(email: &str) -> String {
+    let email = email.trim();
+    match email.split_once('@') {
+        Some((local, domain)) if !domain.contains('@') => match local.chars().next() {
+            Some(first) => format!("{first}***@{domain}"),
+            None => "*".repeat(email.chars().count()),
+        },
+        _ => "*".repeat(email.chars().count()),
+    }
+}
+
 /// Keeps the first 6 characters and appends `****`.
 ///
 /// Addresses of 6 characters or fewer keep only their first half, so that a
@@ -58,6 +72,15 @@ mod tests {
     fn a_short_phone_number_is_masked_entirely() {
         assert_eq!(mask_phone("8000"), "****");
         assert_eq!(mask_phone(""), "");
+    }
+
+    #[test]
+    fn an_email_keeps_the_first_character_and_the_domain() {
+        assert_eq!(mask_email("zhangsan@example.com"), "z***@example.com");
+        assert_eq!(mask_email(" 张三@例子.中国 "), "张***@例子.中国");
+        assert_eq!(mask_email("@example.com"), "************");
+        assert_eq!(mask_email("no-at-sign"), "**********");
+        assert_eq!(mask_email("a@b@c"), "*****");
     }
 
     #[test]

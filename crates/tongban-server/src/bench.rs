@@ -123,7 +123,7 @@ async fn open_store(path: &Path) -> anyhow::Result<Store> {
 }
 
 /// Phase (a): single-row INSERT + COMMIT transactions on one connection, no group commit.
-async fn bare_commits(path: &Path, duration: Duration) -> anyhow::Result<Phase> {
+pub(crate) async fn bare_commits(path: &Path, duration: Duration) -> anyhow::Result<Phase> {
     sqlx::any::install_default_drivers();
     let url = format!("{}?mode=rwc", sqlite_url(path)?);
     let mut conn = AnyConnection::connect(&url).await?;

@@ -97,12 +97,20 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 /// Opens the store and builds the application on it.
 pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
     let secret_key = load_or_create_secret(&settings.secret_key_file)?;
+    if settings.region_code.len() != 6 || !settings.region_code.bytes().all(|b| b.is_ascii_digit())
+    {
+        anyhow::bail!(
+            "region_code must be a 6-digit administrative division code (e.g. 511900), got {:?}",
+            settings.region_code
+        );
+    }
     let store = open_store(settings).await?;
     let config = AppConfig {
         secret_key,
         session_hours: settings.session_hours,
         max_login_failures: settings.max_login_failures,
         login_lock_minutes: settings.login_lock_minutes,
+        region_code: settings.region_code.clone(),
     };
     App::new(store, Arc::new(SystemClock), config)
         .await

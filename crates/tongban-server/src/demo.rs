@@ -38,6 +38,8 @@ pub async fn demo(
         .context("the demo data directory must be a UTF-8 path")?;
     settings.database_url = format!("sqlite://{db_path_text}");
     settings.secret_key_file = data_dir.join("secret.key");
+    settings.notify_sms_file = data_dir.join("outbox").join("sms.jsonl");
+    settings.notify_email_file = data_dir.join("outbox").join("email.jsonl");
     settings.listen = listen.unwrap_or_else(|| "127.0.0.1:8080".to_string());
     settings.cookie_secure = false;
 
@@ -102,6 +104,7 @@ pub async fn demo(
             started.elapsed().as_millis()
         );
     }
+    seed_history(&app, &city, settings.demo_applications).await?;
 
     let listener = bind(&settings.listen).await?;
     let addr = listener.local_addr().context("reading the bound address")?;
@@ -113,6 +116,44 @@ pub async fn demo(
     println!("按 Ctrl-C 停止 / press Ctrl-C to stop");
     run_web(app, listener, &settings).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Seeds about `cases` cases of history (a year's at the default), unless there are some.
+pub async fn seed_history(
+    app: &tongban_app::App,
+    city: &DemoCity,
+    cases: usize,
+) -> anyhow::Result<()> {
+    if cases == 0 {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let items = tongban_demo::catalog_items(city);
+    let cfg = if cases >= crate::settings::DEFAULT_DEMO_APPLICATIONS as usize {
+        tongban_demo::ApplicationsConfig::default()
+    } else {
+        tongban_demo::ApplicationsConfig::small(cases)
+    };
+    let plan = tongban_demo::application_plan(city, &items, &cfg);
+    let online = plan
+        .cases
+        .iter()
+        .filter(|c| !c.channel.counts_a_visit())
+        .count();
+    let report = app
+        .seed_applications(plan)
+        .await
+        .context("seeding the demo history of applications")?;
+    if !report.already_seeded {
+        println!(
+            "已写入 / seeded: {} 件办件 (applications, {} online), {} 条事件 (events) in {} ms",
+            report.cases,
+            online,
+            report.events,
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(())
 }
 
 /// The demo logins, one per line: login, password, role and unit.

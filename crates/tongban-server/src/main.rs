@@ -5,6 +5,7 @@
 mod admin_cmd;
 mod bench;
 mod bench_import;
+mod bench_lifecycle;
 mod bench_md;
 mod bench_report;
 mod bench_search;
@@ -13,6 +14,7 @@ mod calendar_cmd;
 mod context;
 mod demo;
 mod lists_cmd;
+mod notify;
 mod serve;
 mod settings;
 
@@ -63,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Applications (办件).
+    Applications {
+        #[command(subcommand)]
+        command: ApplicationsCommand,
+    },
     /// Print the version of this build and of its database schema.
     Version,
     /// The statutory working-day calendar (工作日历).
@@ -85,6 +92,16 @@ enum Command {
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApplicationsCommand {
+    /// Rebuild every case from the event log and compare it with its stored row; exit 1 on
+    /// any mismatch.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -155,6 +172,16 @@ enum BenchCommand {
         /// Keep the database files afterwards.
         #[arg(long)]
         keep: bool,
+    },
+    /// Three-step life cycles per second through the use cases, vs. bare commits and Spiff.
+    Lifecycle {
+        /// Concurrent tasks, each running life cycles back to back.
+        #[arg(long, default_value_t = 32)]
+        tasks: usize,
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Import rate of the demo 权责清单 (41,366 rows) from xlsx, SQLite and PostgreSQL.
     Import {
@@ -243,6 +270,27 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             admin_cmd::audit_verify(&app).await
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Lifecycle {
+                    tasks,
+                    seconds,
+                    dir,
+                },
+        } => {
+            let options = bench_lifecycle::LifecycleOptions {
+                tasks,
+                seconds,
+                dir,
+            };
+            bench_lifecycle::run(&options).await
+        }
+        Command::Applications {
+            command: ApplicationsCommand::Verify { config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            admin_cmd::applications_verify(&app).await
         }
         Command::Calendar {
             command: CalendarCommand::Show { year, json, config },

@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use tongban_app::App;
 
 use crate::context::open_app;
+use crate::notify;
 use crate::settings::Settings;
 
 /// Binds the listening socket, with a message that says what to do when the port is taken.
@@ -16,14 +17,20 @@ pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
     })
 }
 
-/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then closes the store.
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, delivering notices through the senders
+/// the settings choose, then lets the dispatcher finish its round and closes the store.
 pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> anyhow::Result<()> {
     let options = tongban_web::WebOptions {
         cookie_secure: settings.cookie_secure,
         trust_forwarded_for: settings.trust_forwarded_for,
     };
+    let app = app.with_senders(notify::senders(settings)?);
+    let (sms, email) = notify::describe(settings);
+    tracing::info!(%sms, %email, "delivering notices");
+    let dispatcher = notify::spawn_dispatcher(app.clone(), notify::DISPATCH_EVERY);
     let store = app.store().clone();
     let served = tongban_web::serve(app, listener, options).await;
+    dispatcher.stop().await;
     store.close().await;
     served.context("serving HTTP")?;
     tracing::info!("stopped");

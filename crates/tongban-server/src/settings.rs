@@ -16,6 +16,9 @@ pub enum LogFormat {
 }
 
 /// Every setting of the server. See `tongban.example.toml` for what each one means.
+/// The demo's year of history: about 20,700 cases.
+pub const DEFAULT_DEMO_APPLICATIONS: u64 = 20_700;
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Settings {
     pub listen: String,
@@ -27,6 +30,41 @@ pub struct Settings {
     pub max_login_failures: i64,
     pub login_lock_minutes: i64,
     pub log_format: LogFormat,
+    /// Where SMS notices are written as JSON lines ('' = no SMS sender).
+    pub notify_sms_file: PathBuf,
+    /// Where email notices are written as JSON lines when no SMTP host is set ('' = none).
+    pub notify_email_file: PathBuf,
+    /// Attempts at one message before it is marked failed.
+    pub notify_max_attempts: i64,
+    /// SMTP server for email notices ('' = write them to `notify_email_file`).
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_from: String,
+    /// AUTH PLAIN user ('' = no authentication).
+    pub smtp_user: String,
+    pub smtp_password: Secret,
+    /// How many cases of history `tongban demo` seeds (about a year's; 0 seeds none).
+    pub demo_applications: usize,
+    /// The 6-digit region code that starts every 办件编号.
+    pub region_code: String,
+}
+
+/// A setting that must never be printed or logged: its `Debug` shows `***`.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "***" })
+    }
 }
 
 impl Settings {
@@ -50,7 +88,17 @@ impl Settings {
             .set_default("session_hours", 12)?
             .set_default("max_login_failures", 5)?
             .set_default("login_lock_minutes", 15)?
-            .set_default("log_format", "text")?;
+            .set_default("log_format", "text")?
+            .set_default("notify_sms_file", "data/outbox/sms.jsonl")?
+            .set_default("notify_email_file", "data/outbox/email.jsonl")?
+            .set_default("notify_max_attempts", 8)?
+            .set_default("smtp_host", "")?
+            .set_default("smtp_port", 25)?
+            .set_default("smtp_from", "")?
+            .set_default("smtp_user", "")?
+            .set_default("smtp_password", "")?
+            .set_default("demo_applications", DEFAULT_DEMO_APPLICATIONS)?
+            .set_default("region_code", "511900")?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
@@ -79,6 +127,12 @@ impl Settings {
         }
         if self.max_login_failures < 1 || self.login_lock_minutes < 1 {
             anyhow::bail!("max_login_failures and login_lock_minutes must be at least 1");
+        }
+        if self.notify_max_attempts < 1 {
+            anyhow::bail!("notify_max_attempts must be at least 1");
+        }
+        if !self.smtp_host.trim().is_empty() && self.smtp_from.trim().is_empty() {
+            anyhow::bail!("smtp_from (the sender address) is needed when smtp_host is set");
         }
         Ok(())
     }
@@ -213,6 +267,14 @@ mod tests {
             "max_login_failures",
             "login_lock_minutes",
             "log_format",
+            "notify_sms_file",
+            "notify_email_file",
+            "notify_max_attempts",
+            "smtp_host",
+            "smtp_port",
+            "smtp_from",
+            "smtp_user",
+            "smtp_password",
         ] {
             assert!(
                 text.contains(&format!("\n{key} = ")),
@@ -223,6 +285,35 @@ mod tests {
                 "{key} has no variable"
             );
         }
+    }
+
+    #[test]
+    fn notices_go_to_files_by_default_and_smtp_needs_a_sender_address() {
+        let s = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(s.notify_sms_file, PathBuf::from("data/outbox/sms.jsonl"));
+        assert_eq!(
+            s.notify_email_file,
+            PathBuf::from("data/outbox/email.jsonl")
+        );
+        assert_eq!((s.smtp_host.as_str(), s.smtp_port), ("", 25));
+        assert_eq!(s.notify_max_attempts, 8);
+        assert!(Settings::load_from(None, env(&[("TONGBAN_SMTP_HOST", "mail.local")])).is_err());
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("TONGBAN_SMTP_HOST", "mail.local"),
+                ("TONGBAN_SMTP_PORT", "2525"),
+                ("TONGBAN_SMTP_FROM", "noreply@tongban.example"),
+                ("TONGBAN_SMTP_PASSWORD", "s3cret"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.smtp_port, 2525);
+        assert_eq!(s.smtp_password.expose(), "s3cret");
+        assert!(
+            !format!("{s:?}").contains("s3cret"),
+            "the SMTP password is never printed"
+        );
     }
 
     #[test]

@@ -339,3 +339,48 @@ fn a_missing_config_file_is_reported() {
         all_output(&out)
     );
 }
+
+#[test]
+fn applications_verify_passes_on_a_consistent_store_and_fails_on_a_row_without_events() {
+    let sb = Sandbox::new();
+    assert!(sb.run(&["migrate"], "").status.success());
+    let out = sb.run(&["applications", "verify"], "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("cases: 0") && text.contains("mismatches: 0"),
+        "{text}"
+    );
+
+    // A forged row: a case with no event behind it (foreign keys off, as a raw edit would).
+    forge(
+        &sb,
+        "INSERT INTO applications (id, number, item_id, item_version, department_id,
+            division_code, applicant_account, agent_account, bundle_id, channel, status,
+            role_due, assigned, visits, revision, state_json, created_at_ms, updated_at_ms)
+         VALUES ('forged', '51190020261127000001', 'i', 1, 'd', '511900000000', 'a', '', '',
+            'pc', 'completed', '', 0, 0, 1, '{}', 0, 0)",
+    );
+    let out = sb.run(&["applications", "verify"], "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("mismatches: 1"), "{text}");
+    assert!(text.contains("51190020261127000001"), "{text}");
+}
+
+fn forge(sb: &Sandbox, sql: &'static str) {
+    use std::str::FromStr as _;
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite://{}", sb.db().display()))
+            .unwrap()
+            .foreign_keys(false);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+    });
+}

@@ -18,7 +18,7 @@ CREATE TABLE applications (
     channel           TEXT NOT NULL,
     status            TEXT NOT NULL,
     -- The role expected to act now; '' when nobody on staff is due.
-    current_role      TEXT NOT NULL,
+    role_due      TEXT NOT NULL,
     -- 1 when the current step is assigned to named people (application_assignees).
     assigned          BIGINT NOT NULL,
     step_due          TEXT,
@@ -36,7 +36,7 @@ CREATE TABLE applications (
 CREATE UNIQUE INDEX applications_idempotency ON applications(applicant_account, idempotency_key);
 CREATE INDEX applications_applicant ON applications(applicant_account, created_at_ms);
 CREATE INDEX applications_agent ON applications(agent_account, created_at_ms);
-CREATE INDEX applications_queue ON applications(status, current_role, department_id, step_due);
+CREATE INDEX applications_queue ON applications(status, role_due, department_id, step_due);
 CREATE INDEX applications_step_due ON applications(step_due);
 CREATE INDEX applications_incomplete_due ON applications(incomplete_due);
 CREATE INDEX applications_bundle ON applications(bundle_id);
@@ -79,3 +79,18 @@ CREATE TABLE credit_flags (
     reason         TEXT NOT NULL,
     PRIMARY KEY (account_id, application_id)
 );
+
+-- Bundles (一件事一次办): one form and one set of materials fanned out to several cases, which
+-- carry the bundle's id in applications.bundle_id.
+CREATE TABLE bundles (
+    id                TEXT PRIMARY KEY,
+    code              TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    applicant_account TEXT NOT NULL REFERENCES accounts(id),
+    idempotency_key   TEXT,
+    -- 1 once the combined completion notice was sent.
+    completed_notice  BIGINT NOT NULL,
+    created_at_ms     BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX bundles_idempotency ON bundles(applicant_account, idempotency_key);
+CREATE INDEX bundles_applicant ON bundles(applicant_account, created_at_ms);

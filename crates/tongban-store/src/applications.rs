@@ -29,7 +29,7 @@ row_struct! {
         pub channel: String,
         pub status: String,
         /// '' when no staff role is due.
-        pub current_role: String,
+        pub role_due: String,
         /// 1 when named people hold the current step.
         pub assigned: i64,
         pub step_due: Option<String>,
@@ -68,19 +68,34 @@ pub enum QueueScope {
     Department(String),
     /// Cases of departments in a division subtree (division-code prefix).
     DivisionPrefix(String),
+    /// A hall's cases: departments in its division's subtree (prefix) and departments whose
+    /// division contains the hall (the full 12-digit codes of the hall's ancestors): any hall
+    /// in a department's area may accept its cases (无差别受理, 就近办).
+    Hall {
+        prefix: String,
+        ancestors: Vec<String>,
+    },
 }
 
 impl QueueScope {
-    fn binds(&self) -> (String, String) {
+    /// (department id or '', division LIKE pattern, ',code,code,' of ancestors or '').
+    fn binds(&self) -> (String, String, String) {
         match self {
-            QueueScope::Department(id) => (id.clone(), "%".into()),
-            QueueScope::DivisionPrefix(prefix) => (String::new(), format!("{prefix}%")),
+            QueueScope::Department(id) => (id.clone(), "%".into(), String::new()),
+            QueueScope::DivisionPrefix(prefix) => {
+                (String::new(), format!("{prefix}%"), String::new())
+            }
+            QueueScope::Hall { prefix, ancestors } => (
+                String::new(),
+                format!("{prefix}%"),
+                format!(",{},", ancestors.join(",")),
+            ),
         }
     }
 }
 
 const COLS: &str = "id, number, item_id, item_version, department_id, division_code, \
-    applicant_account, agent_account, bundle_id, channel, status, current_role, assigned, \
+    applicant_account, agent_account, bundle_id, channel, status, role_due, assigned, \
     step_due, case_due, incomplete_due, visits, revision, idempotency_key, state_json, \
     created_at_ms, updated_at_ms, submitted_on, completed_on";
 
@@ -142,12 +157,13 @@ impl Store {
         account_id: &str,
         limit: i64,
     ) -> Result<Vec<ApplicationRow>, StoreError> {
-        let (department, pattern) = scope.binds();
+        let (department, pattern, ancestors) = scope.binds();
         let role = |i: usize| roles.get(i).or(roles.first()).copied().unwrap_or("");
         let sql = select(&format!(
             "WHERE status IN {OPEN_FOR_STAFF} AND (
-                 (assigned = 0 AND current_role IN ($1, $2, $3)
-                  AND ($4 = '' OR department_id = $4) AND division_code LIKE $5)
+                 (assigned = 0 AND role_due IN ($1, $2, $3)
+                  AND ($4 = '' OR department_id = $4)
+                  AND (division_code LIKE $5 OR $8 LIKE '%,' || division_code || ',%'))
               OR id IN (SELECT application_id FROM application_assignees
                          WHERE account_id = $6 AND kind = 'signer'))
              ORDER BY COALESCE(step_due, '9999-12-31'), created_at_ms, id
@@ -162,6 +178,7 @@ impl Store {
                 .bind(pattern)
                 .bind(account_id)
                 .bind(limit.clamp(0, 1_000))
+                .bind(ancestors)
                 .fetch_all(&self.pool)
                 .await?,
         )
@@ -194,17 +211,19 @@ impl Store {
         today: &str,
         limit: i64,
     ) -> Result<Vec<ApplicationRow>, StoreError> {
-        let (department, pattern) = scope.binds();
+        let (department, pattern, ancestors) = scope.binds();
         Ok(
             sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(&format!(
                 "WHERE status IN {OPEN_FOR_STAFF} AND step_due < $1
-               AND ($2 = '' OR department_id = $2) AND division_code LIKE $3
+               AND ($2 = '' OR department_id = $2)
+               AND (division_code LIKE $3 OR $5 LIKE '%,' || division_code || ',%')
              ORDER BY step_due, id LIMIT $4"
             ))))
             .bind(today)
             .bind(department)
             .bind(pattern)
             .bind(limit.clamp(0, 10_000))
+            .bind(ancestors)
             .fetch_all(&self.pool)
             .await?,
         )
@@ -365,7 +384,7 @@ impl WriteCtx {
             .bind(&row.bundle_id)
             .bind(&row.channel)
             .bind(&row.status)
-            .bind(&row.current_role)
+            .bind(&row.role_due)
             .bind(row.assigned)
             .bind(&row.step_due)
             .bind(&row.case_due)
@@ -393,7 +412,7 @@ impl WriteCtx {
     ) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE applications
-                SET status = $3, current_role = $4, assigned = $5, step_due = $6, case_due = $7,
+                SET status = $3, role_due = $4, assigned = $5, step_due = $6, case_due = $7,
                     incomplete_due = $8, visits = $9, revision = $10, state_json = $11,
                     updated_at_ms = $12, submitted_on = $13, completed_on = $14
               WHERE id = $1 AND revision = $2",
@@ -401,7 +420,7 @@ impl WriteCtx {
         .bind(&row.id)
         .bind(expected)
         .bind(&row.status)
-        .bind(&row.current_role)
+        .bind(&row.role_due)
         .bind(row.assigned)
         .bind(&row.step_due)
         .bind(&row.case_due)

@@ -171,6 +171,11 @@ const PUBLISHED_VERSION: &str = concat!(
     version_cols!(),
     " FROM item_versions WHERE item_id = $1 AND status = 'published'"
 );
+const ALL_PUBLISHED: &str = concat!(
+    "SELECT ",
+    version_cols!(),
+    " FROM item_versions WHERE status = 'published' ORDER BY item_id"
+);
 const ALL_VERSIONS: &str = concat!(
     "SELECT ",
     version_cols!(),
@@ -287,6 +292,11 @@ impl Store {
         item_id: &str,
     ) -> Result<Option<ItemVersionRow>, StoreError> {
         fetch_version(&self.pool, PUBLISHED_VERSION, item_id, None).await
+    }
+
+    /// Every version in force (for seeding the demo history).
+    pub async fn published_versions(&self) -> Result<Vec<ItemVersionRow>, StoreError> {
+        Ok(sqlx::query_as(ALL_PUBLISHED).fetch_all(&self.pool).await?)
     }
 
     /// Every version of an item, oldest first.

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod applications;
+mod bundles;
 mod calendar;
 mod catalog;
 mod catalog_queue;
@@ -19,6 +20,7 @@ mod error;
 mod events;
 mod lists;
 mod migrate;
+mod notices;
 mod org;
 mod pool;
 mod row;
@@ -29,12 +31,17 @@ pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
 };
 pub use applications::{ApplicationRow, MandateRow, QueueScope};
+pub use bundles::BundleRow;
 pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use catalog_queue::VersionScope;
 pub use error::StoreError;
 pub use events::{EventRow, VerifyOutcome};
 pub use lists::{ListDutyRow, ListEditionRow, ListEntryRow};
+pub use notices::{
+    ClaimedMessage, DeliveryOutcome, NewNotice, NoticeRow, NoticesToMark, OUTBOX_STATUSES,
+    OutboxRow, notice_id,
+};
 pub use org::{DepartmentRow, DivisionRow, HallRow};
 pub use pool::{Engine, Store, StoreOptions};
 pub use write_ctx::WriteCtx;

@@ -6,6 +6,7 @@ use tongban_domain::application::{
 };
 
 use super::authorize::actor_for;
+use super::notify::{bundle_closing_notice, notice_for};
 use super::project::{log_event, project, signers, transition};
 use super::{stale, state_of};
 use crate::App;
@@ -83,6 +84,10 @@ impl App {
         let at_ms = self.now_ms();
         let today = self.today();
         let cal = self.calendar();
+        let phone = match self.store.application(id).await? {
+            Some(row) => self.applicant_phone(&row.applicant_account).await?,
+            None => None,
+        };
         let id = id.to_string();
         self.store
             .write(move |ctx| {
@@ -109,6 +114,10 @@ impl App {
                         };
                         app.apply(&r);
                         ctx.append_event(log_event(&app.id, &r)?).await?;
+                        let in_bundle = !row.bundle_id.is_empty();
+                        if let Some(notice) = notice_for(&app, &r, in_bundle, phone.clone()) {
+                            ctx.enqueue_notice(&notice).await?;
+                        }
                         if let ApplicationEvent::CommitmentVerified {
                             truthful: false,
                             note,
@@ -132,6 +141,9 @@ impl App {
                             tongban_store::StoreError::Conflict(_) => stale(&app.number),
                             other => other.into(),
                         })?;
+                    if !row.bundle_id.is_empty() && app.status.is_closed() {
+                        bundle_closing_notice(ctx, &row.bundle_id, at_ms, phone.clone()).await?;
+                    }
                     Ok::<_, AppError>(app)
                 })
             })

@@ -7,12 +7,18 @@ use tongban_domain::{DivisionCode, Role};
 use crate::error::AppError;
 use crate::principal::{OrgUnit, Principal};
 
-/// Does `who`'s unit cover a case of `department_id` in `division`?
+/// Does `who`'s unit cover a case of `department_id` in `division`? A department covers its
+/// own cases, a division its subtree, and a hall its subtree plus the departments whose area
+/// contains the hall (any hall in a department's area may accept its cases: 就近办).
 pub(crate) fn covers(unit: &OrgUnit, department_id: &str, division: &str) -> bool {
+    let Ok(case_division) = DivisionCode::parse(division) else {
+        return false;
+    };
     match unit {
         OrgUnit::Department { id, .. } => id == department_id,
-        OrgUnit::Division { code } | OrgUnit::Hall { division: code, .. } => {
-            DivisionCode::parse(division).is_ok_and(|d| d.is_within(code))
+        OrgUnit::Division { code } => case_division.is_within(code),
+        OrgUnit::Hall { division: hall, .. } => {
+            case_division.is_within(hall) || hall.is_within(&case_division)
         }
     }
 }

@@ -9,18 +9,23 @@
 mod act;
 mod allowed;
 mod authorize;
+mod bundles;
 mod mandates;
+mod notify;
 mod project;
 mod queue;
 mod rebuild;
+mod seed;
 mod start;
 mod sweep;
 mod view;
 mod walk_in;
 
+pub use bundles::{BundleFile, BundleRequest, BundleView, bundle_definitions};
 pub use mandates::{MandateRequest, MandateView};
 pub use queue::{QueueEntry, WorkQueue};
 pub use rebuild::RebuildReport;
+pub use seed::HistoryReport;
 pub use start::StartRequest;
 pub use sweep::SweepReport;
 pub use view::ApplicationView;

@@ -48,7 +48,7 @@ pub(crate) fn project(
         bundle_id: bundle_id.to_string(),
         channel: app.channel.code().to_string(),
         status: app.status.code().to_string(),
-        current_role: app.role_due().unwrap_or("").to_string(),
+        role_due: app.role_due().unwrap_or("").to_string(),
         assigned: i64::from(matches!(app.assignment, Assignment::Named { .. })),
         step_due: day(step_due),
         case_due: day(case_due),

@@ -45,14 +45,30 @@ pub struct WorkQueue {
 pub(crate) fn scope_of(unit: &OrgUnit) -> QueueScope {
     match unit {
         OrgUnit::Department { id, .. } => QueueScope::Department(id.clone()),
-        OrgUnit::Division { code } | OrgUnit::Hall { division: code, .. } => {
+        OrgUnit::Division { code } => {
             QueueScope::DivisionPrefix(code.significant_prefix().to_string())
+        }
+        OrgUnit::Hall { division, .. } => {
+            let mut ancestors = Vec::new();
+            let mut at = division.parent();
+            while let Some(d) = at {
+                ancestors.push(d.as_str().to_string());
+                at = d.parent();
+            }
+            QueueScope::Hall {
+                prefix: division.significant_prefix().to_string(),
+                ancestors,
+            }
         }
     }
 }
 
 impl App {
-    fn entry(&self, row: &ApplicationRow, today: Date) -> Result<QueueEntry, AppError> {
+    pub(crate) fn queue_entry(
+        &self,
+        row: &ApplicationRow,
+        today: Date,
+    ) -> Result<QueueEntry, AppError> {
         let view = ApplicationView::of(state_of(row)?, today, &self.calendar())?;
         Ok(QueueEntry {
             id: view.app.id.clone(),
@@ -99,14 +115,14 @@ impl App {
         };
         let entries = rows
             .iter()
-            .map(|r| self.entry(r, today))
+            .map(|r| self.queue_entry(r, today))
             .collect::<Result<Vec<_>, _>>()?;
         let copied = self
             .store
             .copied_to(account_id, 50)
             .await?
             .iter()
-            .map(|r| self.entry(r, today))
+            .map(|r| self.queue_entry(r, today))
             .collect::<Result<Vec<_>, _>>()?;
         let count = |u: Urgency| entries.iter().filter(|e| e.urgency == Some(u)).count();
         Ok(WorkQueue {
@@ -129,7 +145,7 @@ impl App {
             .applications_of(who.account_id(), limit, offset)
             .await?
             .iter()
-            .map(|r| self.entry(r, today))
+            .map(|r| self.queue_entry(r, today))
             .collect()
     }
 

@@ -7,18 +7,27 @@
 //! stable code and a Chinese message. Nothing here reads the clock: the day and the time of each
 //! action are arguments.
 
+mod bundle;
 mod decide;
 mod due;
 mod events;
 mod fold;
 mod number;
+mod record;
 mod route;
 mod state;
 
+pub use bundle::{
+    BundleDef, BundleField, BundlePart, BundleStatus, builtin_bundles, combined_status,
+    part_granted,
+};
 pub use decide::{Actor, Command, TransitionError};
 pub use due::{CaseClock, StepClock, Urgency};
 pub use events::{ApplicationEvent, DraftFacts, Recorded};
 pub use number::application_number;
+pub use record::{
+    AcceptRecord, ApplyRecord, CaseRecord, FinishRecord, HandleRecord, SpecialRecord,
+};
 pub use route::{RouteStep, StepKind, route_from_steps};
 pub use state::{
     AcceptanceMode, Application, ApplyChannel, Assignment, AttachedMaterial, Commitment,

@@ -604,3 +604,38 @@ fn events_survive_a_json_round_trip() {
     let state_back: Application = serde_json::from_str(&state).unwrap();
     assert_eq!(state_back, c.app);
 }
+
+#[test]
+fn the_gbt_39046_record_has_every_data_set_of_a_completed_case() {
+    let mut c = Case::accepted();
+    c.ok(&reviewer(), approve());
+    c.ok(&approver(), approve());
+    c.ok(
+        &clerk(),
+        Command::Deliver {
+            method: DeliveryMethod::Post {
+                tracking_number: "SF123".into(),
+            },
+        },
+    );
+    let record = CaseRecord::of(&c.app, &c.log, "11511900MB1234567X4000111", None);
+    let apply = record.apply.unwrap();
+    assert_eq!(apply.source, "2");
+    assert_eq!(apply.case_number, c.app.number);
+    assert_eq!(record.accept.unwrap().case_type, "2");
+    let steps: Vec<(&str, &str)> = record
+        .handle
+        .iter()
+        .map(|h| (h.step.as_str(), h.action.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [("受理", "通过"), ("审查", "通过"), ("决定", "通过")]
+    );
+    let finish = record.finish.unwrap();
+    assert_eq!(finish.result, "准予");
+    assert_eq!(
+        (finish.by_post.as_str(), finish.tracking_number.as_str()),
+        ("1", "SF123")
+    );
+}

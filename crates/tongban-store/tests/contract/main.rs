@@ -5,10 +5,12 @@
 
 mod engines;
 mod stories_accounts;
+mod stories_applications;
 mod stories_catalog;
 mod stories_catalog_queue;
 mod stories_events;
 mod stories_lists;
+mod stories_notices;
 mod stories_org;
 
 /// Declares one contract story as two tests, `sqlite` and `postgres`.

@@ -12,6 +12,7 @@ mod catalog;
 mod dto;
 mod list_import;
 pub(crate) mod lists;
+mod notices;
 mod org;
 mod validate;
 
@@ -41,6 +42,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/auth/login", Access::Public),
     ("post", "/api/v1/auth/logout", Access::SignedIn),
     ("get", "/api/v1/me", Access::SignedIn),
+    ("get", "/api/v1/me/notices", Access::SignedIn),
+    ("post", "/api/v1/me/notices/read", Access::SignedIn),
+    ("get", "/api/v1/admin/outbox", Access::Scoped),
     ("get", "/api/v1/divisions", Access::SignedIn),
     ("get", "/api/v1/divisions/{code}", Access::SignedIn),
     ("get", "/api/v1/halls", Access::SignedIn),
@@ -127,6 +131,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route("/me/notices", get(notices::my_notices))
+        .route("/me/notices/read", post(notices::mark_read))
+        .route("/admin/outbox", get(notices::outbox))
         .route("/divisions", get(org::top_divisions))
         .route("/divisions/{code}", get(org::division))
         .route("/halls", get(org::find_halls))
@@ -215,6 +222,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     info(title = "Tongban API", description = "通办 · 一体化政务服务平台 JSON API。除登录外，所有接口需在 Authorization 头携带 Bearer 令牌。错误统一为 {\"error\": {code, message, fields, request_id}}。"),
     paths(
         auth::login, auth::logout, auth::me,
+        notices::my_notices, notices::mark_read, notices::outbox,
         org::top_divisions, org::division, org::find_halls, org::hall, org::edit_hall,
         org::department, org::edit_department,
         calendar::year, calendar::import_year, calendar::due_date,
@@ -233,6 +241,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     security(("bearer" = [])),
     tags(
         (name = "auth", description = "登录与会话"),
+        (name = "notices", description = "消息通知：我的消息（消息中心），以及短信、邮件的投递状态"),
         (name = "org", description = "行政区划、部门与服务大厅"),
         (name = "calendar", description = "工作日历与办理时限"),
         (name = "audit", description = "审计日志与个人信息查阅"),

@@ -41,6 +41,7 @@ pub struct MePage {
     name: String,
     is_enterprise: bool,
     profile: Option<CitizenRecord>,
+    unread: i64,
 }
 
 pub async fn me(
@@ -69,6 +70,7 @@ pub async fn me(
         name,
         is_enterprise,
         profile,
+        unread: state.app.unread_notices(who).await?,
     };
     Ok(no_store(page.into_response()))
 }
@@ -221,7 +223,7 @@ pub async fn citizen_record(
 }
 
 /// Personal data must not be kept by browsers or proxies.
-fn no_store(mut response: Response) -> Response {
+pub(super) fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -270,11 +272,13 @@ mod tests {
             name: "张三".into(),
             is_enterprise: false,
             profile: Some(record("5119**********123X", "138****8000")),
+            unread: 3,
         };
         let html = page.render().unwrap();
         assert!(html.contains("c0123456789"));
         assert!(html.contains("138****8000"));
         assert!(html.contains("class=\"notice\""));
+        assert!(html.contains("<strong>3</strong>") && html.contains("href=\"/me/notices\""));
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod items;
 mod list_files;
 mod lists;
 mod me;
+mod notices;
 mod org;
 mod register;
 mod themes;
@@ -112,6 +113,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(register::enterprise_form).post(register::enterprise_submit),
         )
         .route("/me", get(me::me))
+        .route("/me/notices", get(notices::inbox))
+        .route("/me/notices/read", post(notices::mark_all_read))
         .route("/work", get(me::work))
         .route(
             "/work/applications/{id}",
@@ -125,6 +128,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/work/citizens/{id}", get(me::citizen_record))
         .route("/admin", get(admin::dashboard))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/outbox", get(notices::outbox))
         .route("/admin/audit/verify", post(admin::verify))
         .route("/admin/items", get(admin_items::list))
         .route(

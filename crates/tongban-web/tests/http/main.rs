@@ -15,6 +15,7 @@ mod list_import;
 mod list_import_page;
 mod lists;
 mod logs;
+mod notices;
 mod pages;
 mod pages_applications;
 mod pages_flows;

@@ -22,7 +22,7 @@ async fn register_citizen(app: &TestApp, id_number: &str) -> reqwest::Response {
         .unwrap()
 }
 
-async fn form_login(app: &TestApp, login: &str, password: &str) {
+pub async fn form_login(app: &TestApp, login: &str, password: &str) {
     let csrf = app.csrf_of("/login").await;
     let res = app
         .client

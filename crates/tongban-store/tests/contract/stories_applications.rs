@@ -1,0 +1,346 @@
+//! Stories about applications: the projection row and its revision guard, idempotency keys,
+//! the daily number counter, queues by role, scope and named assignee, overdue lists,
+//! mandates, credit flags and bundles.
+
+use tongban_store::{AccountRow, ApplicationRow, BundleRow, MandateRow, QueueScope, StoreError};
+
+use crate::contract;
+use crate::engines::{NOW_MS, TestDb};
+use crate::stories_org::{event, seed_small_tree};
+
+const MARKET: &str = "511900-scjgj";
+
+fn account(id: &str, kind: &str) -> AccountRow {
+    AccountRow {
+        id: id.into(),
+        kind: kind.into(),
+        login: format!("login-{id}"),
+        display_name: "张三".into(),
+        password_hash: "x".into(),
+        role: (kind == "staff").then(|| "runner".to_string()),
+        unit_kind: None,
+        unit_id: None,
+        disabled: 0,
+        created_at_ms: NOW_MS,
+    }
+}
+
+fn case(id: &str, status: &str, role: &str, step_due: Option<&str>) -> ApplicationRow {
+    ApplicationRow {
+        id: id.into(),
+        number: format!("511900202603020{id}"),
+        item_id: "item-1".into(),
+        item_version: 1,
+        department_id: MARKET.into(),
+        division_code: "511900000000".into(),
+        applicant_account: "cit-1".into(),
+        agent_account: String::new(),
+        bundle_id: String::new(),
+        channel: "pc".into(),
+        status: status.into(),
+        role_due: role.into(),
+        assigned: 0,
+        step_due: step_due.map(str::to_string),
+        case_due: None,
+        incomplete_due: None,
+        visits: 0,
+        revision: 1,
+        idempotency_key: Some(format!("key-{id}")),
+        state_json: "{}".into(),
+        created_at_ms: NOW_MS,
+        updated_at_ms: NOW_MS,
+        submitted_on: None,
+        completed_on: None,
+    }
+}
+
+async fn seed(db: &TestDb) {
+    seed_small_tree(&db.store).await;
+    db.store
+        .write(|ctx| {
+            Box::pin(async move {
+                ctx.insert_account(&account("cit-1", "citizen")).await?;
+                ctx.insert_account(&account("run-1", "staff")).await?;
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await
+        .unwrap();
+}
+
+async fn insert(db: &TestDb, row: ApplicationRow) -> Result<(), StoreError> {
+    db.store
+        .write(move |ctx| {
+            Box::pin(async move {
+                ctx.insert_application(&row).await?;
+                ctx.append_event(event("application.drafted", &row.id))
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+async fn a_case_is_updated_only_from_the_revision_it_was_read_at(db: &TestDb) {
+    seed(db).await;
+    insert(db, case("a1", "submitted", "window_clerk", None))
+        .await
+        .unwrap();
+    let mut next = db.store.application("a1").await.unwrap().unwrap();
+    next.status = "in_progress".into();
+    next.revision = 2;
+    let first = next.clone();
+    db.store
+        .write(move |ctx| Box::pin(async move { ctx.update_application(&first, 1).await }))
+        .await
+        .unwrap();
+    let stale = next.clone();
+    let again = db
+        .store
+        .write(move |ctx| Box::pin(async move { ctx.update_application(&stale, 1).await }))
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let stored = db.store.application("a1").await.unwrap().unwrap();
+    assert_eq!(
+        (stored.status.as_str(), stored.revision),
+        ("in_progress", 2)
+    );
+    let by_number = db
+        .store
+        .application_by_number(&stored.number)
+        .await
+        .unwrap();
+    assert_eq!(by_number.unwrap().id, "a1");
+}
+contract!(
+    a_case_is_updated_only_from_the_revision_it_was_read_at,
+    super::a_case_is_updated_only_from_the_revision_it_was_read_at
+);
+
+async fn an_idempotency_key_names_one_case_per_applicant_and_numbers_count_up_per_day(db: &TestDb) {
+    seed(db).await;
+    insert(db, case("a1", "draft", "", None)).await.unwrap();
+    let mut twin = case("a2", "draft", "", None);
+    twin.idempotency_key = Some("key-a1".into());
+    let taken = insert(db, twin).await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    // Cases without a key never collide.
+    for id in ["a3", "a4"] {
+        let mut row = case(id, "draft", "", None);
+        row.idempotency_key = None;
+        insert(db, row).await.unwrap();
+    }
+    let found = db
+        .store
+        .write(|ctx| {
+            Box::pin(async move {
+                let hit = ctx.application_by_key("cit-1", "key-a1").await?;
+                let a = ctx.next_application_seq("2026-03-02").await?;
+                let b = ctx.next_application_seq("2026-03-02").await?;
+                let c = ctx.next_application_seq("2026-03-03").await?;
+                Ok::<_, StoreError>((hit.map(|r| r.id), a, b, c))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(found, (Some("a1".to_string()), 1, 2, 1));
+}
+contract!(
+    an_idempotency_key_names_one_case_per_applicant_and_numbers_count_up_per_day,
+    super::an_idempotency_key_names_one_case_per_applicant_and_numbers_count_up_per_day
+);
+
+async fn a_queue_holds_the_role_s_open_cases_in_scope_soonest_due_first(db: &TestDb) {
+    seed(db).await;
+    insert(
+        db,
+        case("late", "in_progress", "reviewer", Some("2026-03-05")),
+    )
+    .await
+    .unwrap();
+    insert(
+        db,
+        case("soon", "in_progress", "reviewer", Some("2026-03-09")),
+    )
+    .await
+    .unwrap();
+    insert(
+        db,
+        case("other", "in_progress", "approver", Some("2026-03-01")),
+    )
+    .await
+    .unwrap();
+    insert(db, case("done", "completed", "", None))
+        .await
+        .unwrap();
+    let mut named = case("named", "in_progress", "reviewer", Some("2026-03-20"));
+    named.assigned = 1;
+    insert(db, named).await.unwrap();
+    db.store
+        .write(|ctx| {
+            Box::pin(async move {
+                ctx.set_assignees("named", "signer", &["staff-9".to_string()])
+                    .await?;
+                ctx.set_assignees("done", "copy", &["staff-9".to_string()])
+                    .await
+            })
+        })
+        .await
+        .unwrap();
+    let ids = |rows: Vec<ApplicationRow>| rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let department = QueueScope::Department(MARKET.into());
+    let reviewer = db
+        .store
+        .work_queue(&department, &["reviewer"], "staff-1", 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(reviewer),
+        ["late", "soon"],
+        "named cases are not in the pool"
+    );
+    let signer = db
+        .store
+        .work_queue(
+            &QueueScope::Department("elsewhere".into()),
+            &["reviewer"],
+            "staff-9",
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(signer),
+        ["named"],
+        "a named signer sees the case wherever they sit"
+    );
+    // A township hall covers the city department whose area contains it.
+    let hall = QueueScope::Hall {
+        prefix: "511902001".into(),
+        ancestors: vec!["511902000000".into(), "511900000000".into()],
+    };
+    let township = db
+        .store
+        .work_queue(&hall, &["reviewer"], "staff-1", 50)
+        .await
+        .unwrap();
+    assert_eq!(ids(township), ["late", "soon"]);
+    let county = QueueScope::DivisionPrefix("511903".into());
+    assert!(
+        db.store
+            .work_queue(&county, &["reviewer"], "x", 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let overdue = db
+        .store
+        .overdue_steps(&department, "2026-03-06", 50)
+        .await
+        .unwrap();
+    assert_eq!(ids(overdue), ["other", "late"]);
+    assert_eq!(
+        ids(db.store.copied_to("staff-9", 10).await.unwrap()),
+        ["done"]
+    );
+    let counts = db.store.count_applications_by_status().await.unwrap();
+    assert_eq!(
+        counts,
+        [("completed".to_string(), 1), ("in_progress".to_string(), 4)]
+    );
+}
+contract!(
+    a_queue_holds_the_role_s_open_cases_in_scope_soonest_due_first,
+    super::a_queue_holds_the_role_s_open_cases_in_scope_soonest_due_first
+);
+
+async fn mandates_are_revoked_once_and_credit_flags_are_kept(db: &TestDb) {
+    seed(db).await;
+    let mandate = MandateRow {
+        id: "m1".into(),
+        agent_account: "run-1".into(),
+        principal_account: "cit-1".into(),
+        item_ids: ",item-1,".into(),
+        valid_until: "2026-06-30".into(),
+        created_at_ms: NOW_MS,
+        revoked_at_ms: None,
+    };
+    let stored = mandate.clone();
+    let revoked = db
+        .store
+        .write(move |ctx| {
+            Box::pin(async move {
+                ctx.insert_mandate(&stored).await?;
+                let first = ctx.revoke_mandate("m1", NOW_MS + 1).await?;
+                let second = ctx.revoke_mandate("m1", NOW_MS + 2).await?;
+                ctx.insert_credit_flag("cit-1", "a1", NOW_MS, "虚假承诺")
+                    .await?;
+                ctx.insert_credit_flag("cit-1", "a1", NOW_MS, "虚假承诺")
+                    .await?;
+                Ok::<_, StoreError>((first, second))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(revoked, (true, false));
+    let row = db.store.mandate("m1").await.unwrap().unwrap();
+    assert_eq!(row.revoked_at_ms, Some(NOW_MS + 1));
+    assert_eq!(db.store.mandates_of("run-1").await.unwrap().len(), 1);
+    assert_eq!(db.store.mandates_of("cit-1").await.unwrap().len(), 1);
+    assert!(db.store.has_credit_flag("cit-1").await.unwrap());
+    assert!(!db.store.has_credit_flag("run-1").await.unwrap());
+}
+contract!(
+    mandates_are_revoked_once_and_credit_flags_are_kept,
+    super::mandates_are_revoked_once_and_credit_flags_are_kept
+);
+
+async fn a_bundle_ties_its_cases_together_and_is_announced_once(db: &TestDb) {
+    seed(db).await;
+    let bundle = BundleRow {
+        id: "b1".into(),
+        code: "newborn".into(),
+        name: "新生儿出生一件事".into(),
+        applicant_account: "cit-1".into(),
+        idempotency_key: Some("k".into()),
+        completed_notice: 0,
+        created_at_ms: NOW_MS,
+    };
+    let row = bundle.clone();
+    db.store
+        .write(move |ctx| Box::pin(async move { ctx.insert_bundle(&row).await }))
+        .await
+        .unwrap();
+    for id in ["p1", "p2"] {
+        let mut part = case(id, "submitted", "window_clerk", None);
+        part.bundle_id = "b1".into();
+        insert(db, part).await.unwrap();
+    }
+    insert(db, case("alone", "submitted", "window_clerk", None))
+        .await
+        .unwrap();
+    let parts = db.store.bundle_applications("b1").await.unwrap();
+    assert_eq!(
+        parts.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["p1", "p2"]
+    );
+    let marks = db
+        .store
+        .write(|ctx| {
+            Box::pin(async move {
+                let by_key = ctx.bundle_by_key("cit-1", "k").await?.map(|b| b.id);
+                let states = ctx.bundle_states("b1").await?.len();
+                let first = ctx.mark_bundle_notified("b1").await?;
+                let second = ctx.mark_bundle_notified("b1").await?;
+                Ok::<_, StoreError>((by_key, states, first, second))
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(marks, (Some("b1".to_string()), 2, true, false));
+    assert_eq!(db.store.bundles_of("cit-1").await.unwrap().len(), 1);
+}
+contract!(
+    a_bundle_ties_its_cases_together_and_is_announced_once,
+    super::a_bundle_ties_its_cases_together_and_is_announced_once
+);
