@@ -273,9 +273,14 @@ pub async fn save(
         Ok(_) if to_check => Ok(Redirect::to(&format!("{}/check", case_path(&id))).into_response()),
         Ok(_) => Ok(Redirect::to(&format!("{}?done=saved", case_path(&id))).into_response()),
         Err(err) => {
+            let status = if matches!(err, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let errors = errors_of(err)?;
             let page = case_page(&state, &viewer, who, &id, Some(f), None, errors).await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
+            Ok((status, page).into_response())
         }
     }
 }
