@@ -74,7 +74,7 @@ impl App {
             id: view.app.id.clone(),
             number: view.app.number.clone(),
             item_name: view.app.item_name.clone(),
-            applicant_masked: tongban_domain::mask_name(&view.app.applicant_name),
+            applicant_masked: view.app.applicant_shown(),
             status_zh: view.status_zh,
             step_zh: view.step_zh.clone(),
             channel_zh: view.app.channel.name_zh(),
@@ -156,6 +156,26 @@ impl App {
         id: &str,
     ) -> Result<ApplicationView, AppError> {
         let app = self.application(who, id).await?;
-        ApplicationView::of(app, self.today(), &self.calendar())
+        let mut view = ApplicationView::of(app, self.today(), &self.calendar())?;
+        let mut actors: Vec<String> = view.app.history.iter().map(|h| h.actor.clone()).collect();
+        actors.sort();
+        actors.dedup();
+        for actor in actors {
+            let name = if actor == "system" {
+                "系统".to_string()
+            } else if actor == view.app.applicant_account {
+                format!("{}（申请人）", view.app.applicant_shown())
+            } else {
+                match self.store.account(&actor).await? {
+                    Some(a) => match a.role.as_deref().and_then(Role::parse) {
+                        Some(role) => format!("{}（{}）", a.display_name, role.name_zh()),
+                        None => a.display_name,
+                    },
+                    None => actor.clone(),
+                }
+            };
+            view.actor_names.insert(actor, name);
+        }
+        Ok(view)
     }
 }

@@ -28,6 +28,9 @@ pub struct ApplicationView {
     pub urgency: Option<Urgency>,
     /// The clock is stopped (特别程序 or 退回申请人).
     pub paused: bool,
+    /// Who acted on the case, by account id: "姓名（角色）" for staff, the applicant's shown
+    /// name, 系统 for the platform. Filled by [`crate::App::application_view`].
+    pub actor_names: std::collections::BTreeMap<String, String>,
 }
 
 impl ApplicationView {
@@ -70,6 +73,7 @@ impl ApplicationView {
             step_due,
             urgency,
             paused: app.is_paused(),
+            actor_names: Default::default(),
             app,
         })
     }

@@ -505,6 +505,15 @@ impl Application {
         names
     }
 
+    /// The applicant's name as lists show it: a person's masked (张**), an enterprise's in
+    /// full (an enterprise name is public).
+    pub fn applicant_shown(&self) -> String {
+        match self.applicant_kind {
+            AccountKind::Enterprise => self.applicant_name.clone(),
+            _ => crate::mask::mask_name(&self.applicant_name),
+        }
+    }
+
     /// Required materials with no file attached.
     pub fn missing_required(&self) -> Vec<&str> {
         let attached = self.attached_names();

@@ -210,7 +210,10 @@ pub fn history(v: &ApplicationView, show_actor: bool) -> Vec<HistoryRow> {
             note: h.note.clone(),
             step: h.step.clone(),
             actor: if show_actor {
-                h.actor.clone()
+                v.actor_names
+                    .get(&h.actor)
+                    .cloned()
+                    .unwrap_or_else(|| h.actor.clone())
             } else {
                 String::new()
             },

@@ -206,7 +206,7 @@ async fn staff_page(
     Ok(StaffCasePage {
         c: viewer.chrome(),
         status_line: status_line(&v, &department),
-        applicant_masked: tongban_domain::mask_name(&v.app.applicant_name),
+        applicant_masked: v.app.applicant_shown(),
         slots: materials(&v),
         history: history(&v, true),
         allowed,
