@@ -519,3 +519,116 @@ impl WriteCtx {
         Ok(())
     }
 }
+
+/// `(?, ?, …), (?, ?, …)` for SQLite or `($1, $2, …), ($n, …)` for PostgreSQL: the VALUES of
+/// a multi-row statement of `rows` rows of `cols` columns.
+pub(crate) fn values_list(engine: crate::pool::Engine, rows: usize, cols: usize) -> String {
+    let mut sql = String::new();
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for col in 1..=cols {
+            if col > 1 {
+                sql.push_str(", ");
+            }
+            match engine {
+                crate::pool::Engine::Sqlite => sql.push('?'),
+                crate::pool::Engine::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&(row * cols + col).to_string());
+                }
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+impl WriteCtx {
+    /// Queues the new state of an existing case, written with the batch's other deferred rows
+    /// in one statement before the commit (or dropped with the unit if it fails). Read it back
+    /// with [`WriteCtx::application_revision`] and [`WriteCtx::bundle_states`].
+    pub fn defer_application(&mut self, row: ApplicationRow) {
+        self.deferred_apps.push(row);
+    }
+
+    /// The revision a case is at inside this transaction: a row deferred by an earlier unit of
+    /// the batch counts. `None` when there is no such case.
+    pub async fn application_revision(&mut self, id: &str) -> Result<Option<i64>, StoreError> {
+        if let Some(row) = self.deferred_apps.iter().rev().find(|r| r.id == id) {
+            return Ok(Some(row.revision));
+        }
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT revision FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.read_conn()?)
+                .await?;
+        Ok(found.map(|(r,)| r))
+    }
+}
+
+/// Writes the batch's deferred case rows, the last state of each case only, as multi-row
+/// upserts.
+pub(crate) async fn flush_applications(
+    conn: &mut sqlx::AnyConnection,
+    engine: crate::pool::Engine,
+    rows: Vec<ApplicationRow>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut last: Vec<ApplicationRow> = Vec::with_capacity(rows.len());
+    for row in rows.into_iter().rev() {
+        if !last.iter().any(|r| r.id == row.id) {
+            last.push(row);
+        }
+    }
+    const ROWS_PER_STATEMENT: usize = 100;
+    let mut rest = last.into_iter().peekable();
+    while rest.peek().is_some() {
+        let chunk: Vec<ApplicationRow> = rest.by_ref().take(ROWS_PER_STATEMENT).collect();
+        let sql = format!(
+            "INSERT INTO applications ({COLS}) VALUES {} ON CONFLICT (id) DO UPDATE SET
+                status = excluded.status, role_due = excluded.role_due,
+                assigned = excluded.assigned, step_due = excluded.step_due,
+                case_due = excluded.case_due, incomplete_due = excluded.incomplete_due,
+                visits = excluded.visits, revision = excluded.revision,
+                state_json = excluded.state_json, updated_at_ms = excluded.updated_at_ms,
+                submitted_on = excluded.submitted_on, completed_on = excluded.completed_on",
+            values_list(engine, chunk.len(), 24)
+        );
+        // Built from constants and placeholders only.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            query = query
+                .bind(row.id)
+                .bind(row.number)
+                .bind(row.item_id)
+                .bind(row.item_version)
+                .bind(row.department_id)
+                .bind(row.division_code)
+                .bind(row.applicant_account)
+                .bind(row.agent_account)
+                .bind(row.bundle_id)
+                .bind(row.channel)
+                .bind(row.status)
+                .bind(row.role_due)
+                .bind(row.assigned)
+                .bind(row.step_due)
+                .bind(row.case_due)
+                .bind(row.incomplete_due)
+                .bind(row.visits)
+                .bind(row.revision)
+                .bind(row.idempotency_key)
+                .bind(row.state_json)
+                .bind(row.created_at_ms)
+                .bind(row.updated_at_ms)
+                .bind(row.submitted_on)
+                .bind(row.completed_on);
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}

@@ -426,3 +426,94 @@ impl WriteCtx {
         Ok(done.rows_affected() > 0)
     }
 }
+
+impl WriteCtx {
+    /// Queues a notice to be written with the batch's other deferred notices in multi-row
+    /// inserts before the commit (or dropped with the unit if it fails). Like
+    /// [`WriteCtx::enqueue_notice`], a notice whose dedupe key exists is not written again,
+    /// and neither are its outbox messages.
+    pub fn defer_notice(&mut self, notice: NewNotice) {
+        self.deferred_notices.push(notice);
+    }
+}
+
+/// Writes the batch's deferred notices and their outbox messages; existing dedupe keys (and
+/// idempotency keys) are skipped.
+pub(crate) async fn flush_notices(
+    conn: &mut sqlx::AnyConnection,
+    engine: crate::pool::Engine,
+    notices: Vec<NewNotice>,
+) -> Result<(), StoreError> {
+    use crate::applications::values_list;
+    if notices.is_empty() {
+        return Ok(());
+    }
+    const ROWS_PER_STATEMENT: usize = 200;
+    for chunk in notices.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO notices ({NOTICE_COLS}) VALUES {} ON CONFLICT DO NOTHING",
+            values_list(engine, chunk.len(), 8)
+        );
+        // Built from constants and placeholders only.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for n in chunk {
+            query = query
+                .bind(notice_id(&n.dedupe_key))
+                .bind(n.dedupe_key.clone())
+                .bind(n.account_id.clone())
+                .bind(n.at_ms)
+                .bind(n.subject.clone())
+                .bind(n.body.clone())
+                .bind(n.link.clone())
+                .bind(None::<i64>);
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_write)?;
+        let messages: Vec<(&NewNotice, &str, &str)> = chunk
+            .iter()
+            .flat_map(|n| {
+                [("sms", &n.sms_to), ("email", &n.email_to)]
+                    .into_iter()
+                    .filter_map(move |(channel, to)| {
+                        to.as_deref()
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(|to| (n, channel, to))
+                    })
+            })
+            .collect();
+        if messages.is_empty() {
+            continue;
+        }
+        let sql = format!(
+            "INSERT INTO outbox (idempotency_key, notice_id, channel, recipient, status, attempts,
+                 next_attempt_ms, lease_until_ms, claim_token, last_error, created_at_ms,
+                 sent_at_ms)
+             VALUES {} ON CONFLICT DO NOTHING",
+            values_list(engine, messages.len(), 12)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (n, channel, to) in messages {
+            query = query
+                .bind(format!("{}:{channel}", n.dedupe_key))
+                .bind(notice_id(&n.dedupe_key))
+                .bind(channel)
+                .bind(to.to_string())
+                .bind("pending")
+                .bind(0_i64)
+                .bind(n.at_ms)
+                .bind(None::<i64>)
+                .bind(None::<String>)
+                .bind(None::<String>)
+                .bind(n.at_ms)
+                .bind(None::<i64>);
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}

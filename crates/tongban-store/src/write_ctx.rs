@@ -28,6 +28,10 @@ pub struct WriteCtx {
     pending: Vec<PendingEvent>,
     savepoint_open: bool,
     engine: Engine,
+    /// Case rows whose writing waits for the batch's end (see `applications.rs`).
+    pub(crate) deferred_apps: Vec<crate::applications::ApplicationRow>,
+    /// Notices whose writing waits for the batch's end (see `notices.rs`).
+    pub(crate) deferred_notices: Vec<crate::notices::NewNotice>,
 }
 
 /// An event hashed into the chain, waiting for the batch's INSERT.
@@ -48,6 +52,8 @@ pub(crate) struct Mark {
     head_seq: i64,
     head_hash: [u8; 32],
     pending: usize,
+    apps: usize,
+    notices: usize,
 }
 
 impl WriteCtx {
@@ -84,6 +90,8 @@ impl WriteCtx {
                 pending: Vec::new(),
                 savepoint_open: false,
                 engine,
+                deferred_apps: Vec::new(),
+                deferred_notices: Vec::new(),
             }),
             Err(err) => Err((err, rollback_or_close(conn).await)),
         }
@@ -99,6 +107,12 @@ impl WriteCtx {
             self.savepoint_open = true;
         }
         Ok(conn)
+    }
+
+    /// The transaction's connection for a read that needs no savepoint (reads change nothing
+    /// a rollback would have to undo).
+    pub(crate) fn read_conn(&mut self) -> Result<&mut AnyConnection, StoreError> {
+        self.conn.as_mut().ok_or(StoreError::WriterGone)
     }
 
     /// Appends one event to the chain and returns its sequence number. The row is written with
@@ -148,6 +162,8 @@ impl WriteCtx {
             head_seq: self.head_seq,
             head_hash: self.head_hash,
             pending: self.pending.len(),
+            apps: self.deferred_apps.len(),
+            notices: self.deferred_notices.len(),
         }
     }
 
@@ -173,6 +189,8 @@ impl WriteCtx {
         self.head_seq = mark.head_seq;
         self.head_hash = mark.head_hash;
         self.pending.truncate(mark.pending);
+        self.deferred_apps.truncate(mark.apps);
+        self.deferred_notices.truncate(mark.notices);
         Ok(())
     }
 
@@ -188,6 +206,16 @@ impl WriteCtx {
         };
         let pending = std::mem::take(&mut self.pending);
         let head = (self.head_seq, self.head_hash);
+        let apps = std::mem::take(&mut self.deferred_apps);
+        let notices = std::mem::take(&mut self.deferred_notices);
+        let flushed = async {
+            crate::applications::flush_applications(&mut conn, self.engine, apps).await?;
+            crate::notices::flush_notices(&mut conn, self.engine, notices).await
+        }
+        .await;
+        if let Err(err) = flushed {
+            return (Err(err), rollback_or_close(conn).await);
+        }
         let result = match (self.engine, pending.is_empty()) {
             (_, true) => sqlx::raw_sql("COMMIT")
                 .execute(&mut conn)

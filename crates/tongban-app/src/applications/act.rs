@@ -78,7 +78,14 @@ impl App {
         Ok(app)
     }
 
-    /// Runs `cmd` as `actor` (already authorized) in one unit of work.
+    /// Runs `cmd` as `actor` (already authorized) as one unit of work.
+    ///
+    /// The command is decided on the case as last committed, outside the writer (so the work
+    /// of many callers runs in parallel); the unit then only checks that the case is still at
+    /// the revision the decision was made on, and queues the events, the new row and the
+    /// notices for the batch's commit. If somebody else moved the case on in between, a caller
+    /// that named the revision it saw gets the conflict; anyone else is decided again on the
+    /// new state (a few times at most).
     pub(crate) async fn apply_command(
         &self,
         actor: tongban_domain::application::Actor,
@@ -86,73 +93,96 @@ impl App {
         seen_revision: Option<u64>,
         cmd: Command,
     ) -> Result<Application, AppError> {
+        const ATTEMPTS: usize = 5;
+        let mut phone: Option<Option<String>> = None;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let row = self
+                .store
+                .application(id)
+                .await?
+                .ok_or(AppError::NotFound("该办件"))?;
+            if phone.is_none() {
+                phone = Some(self.applicant_phone(&row.applicant_account).await?);
+            }
+            let unit =
+                self.decided_unit(&actor, row, seen_revision, &cmd, phone.clone().flatten())?;
+            let number = unit.app.number.clone();
+            match self.store.write(move |ctx| Box::pin(unit.write(ctx))).await {
+                Err(AppError::Conflict(_)) if seen_revision.is_none() && attempt < ATTEMPTS => {
+                    continue;
+                }
+                Err(AppError::Conflict(_)) => return Err(stale(&number)),
+                other => return other,
+            }
+        }
+    }
+
+    /// Decides `cmd` on `row` and prepares everything its unit of work writes.
+    fn decided_unit(
+        &self,
+        actor: &tongban_domain::application::Actor,
+        row: tongban_store::ApplicationRow,
+        seen_revision: Option<u64>,
+        cmd: &Command,
+        phone: Option<String>,
+    ) -> Result<DecidedUnit, AppError> {
         let at_ms = self.now_ms();
         let today = self.today();
         let cal = self.calendar();
-        let phone = match self.store.application(id).await? {
-            Some(row) => self.applicant_phone(&row.applicant_account).await?,
-            None => None,
-        };
-        let id = id.to_string();
-        self.store
-            .write(move |ctx| {
-                Box::pin(async move {
-                    let row = ctx
-                        .application_for_update(&id)
-                        .await?
-                        .ok_or(AppError::NotFound("该办件"))?;
-                    let mut app = state_of(&row)?;
-                    if let Some(seen) = seen_revision
-                        && seen != app.revision
-                    {
-                        return Err(stale(&app.number));
-                    }
-                    let events = app.decide(&cmd, &actor, today, &cal).map_err(transition)?;
-                    let signers_before = signers(&app);
-                    let copies_before = app.copied_to.clone();
-                    for event in events {
-                        let r = Recorded {
-                            at_ms,
-                            on: today,
-                            actor: actor.account_id.clone(),
-                            event,
-                        };
-                        app.apply(&r);
-                        ctx.append_event(log_event(&app.id, &r)?).await?;
-                        let in_bundle = !row.bundle_id.is_empty();
-                        if let Some(notice) = notice_for(&app, &r, in_bundle, phone.clone()) {
-                            ctx.enqueue_notice(&notice).await?;
-                        }
-                        if let ApplicationEvent::CommitmentVerified {
-                            truthful: false,
-                            note,
-                        } = &r.event
-                        {
-                            ctx.insert_credit_flag(&app.applicant_account, &app.id, at_ms, note)
-                                .await?;
-                        }
-                    }
-                    let signers_after = signers(&app);
-                    if signers_after != signers_before {
-                        ctx.set_assignees(&app.id, "signer", &signers_after).await?;
-                    }
-                    if app.copied_to != copies_before {
-                        ctx.set_assignees(&app.id, "copy", &app.copied_to).await?;
-                    }
-                    let new_row = project(&app, &row.division_code, &row.bundle_id, &cal, at_ms)?;
-                    ctx.update_application(&new_row, row.revision)
-                        .await
-                        .map_err(|e| match e {
-                            tongban_store::StoreError::Conflict(_) => stale(&app.number),
-                            other => other.into(),
-                        })?;
-                    if !row.bundle_id.is_empty() && app.status.is_closed() {
-                        bundle_closing_notice(ctx, &row.bundle_id, at_ms, phone.clone()).await?;
-                    }
-                    Ok::<_, AppError>(app)
-                })
-            })
-            .await
+        let mut app = state_of(&row)?;
+        if let Some(seen) = seen_revision
+            && seen != app.revision
+        {
+            return Err(stale(&app.number));
+        }
+        let from_revision = row.revision;
+        let events = app.decide(cmd, actor, today, &cal).map_err(transition)?;
+        let signers_before = signers(&app);
+        let copies_before = app.copied_to.clone();
+        let in_bundle = !row.bundle_id.is_empty();
+        let mut log = Vec::with_capacity(events.len());
+        let mut notices = Vec::new();
+        let mut credit_flag = None;
+        for event in events {
+            let r = Recorded {
+                at_ms,
+                on: today,
+                actor: actor.account_id.clone(),
+                event,
+            };
+            app.apply(&r);
+            log.push(log_event(&app.id, &r)?);
+            if let Some(notice) = notice_for(&app, &r, in_bundle, phone.clone()) {
+                notices.push(notice);
+            }
+            if let ApplicationEvent::CommitmentVerified {
+                truthful: false,
+                note,
+            } = &r.event
+            {
+                credit_flag = Some(note.clone());
+            }
+        }
+        let signers_after = signers(&app);
+        let new_signers = (signers_after != signers_before).then_some(signers_after);
+        let new_copies = (app.copied_to != copies_before).then(|| app.copied_to.clone());
+        let new_row = project(&app, &row.division_code, &row.bundle_id, &cal, at_ms)?;
+        let closes_bundle = in_bundle && app.status.is_closed();
+        Ok(DecidedUnit {
+            app,
+            from_revision,
+            new_row,
+            log,
+            notices,
+            credit_flag,
+            new_signers,
+            new_copies,
+            bundle_id: closes_bundle.then_some(row.bundle_id),
+            phone,
+            at_ms,
+        })
     }
 
     /// Stores an uploaded file (content-addressed) and attaches it to a material of the case.
@@ -224,5 +254,51 @@ impl App {
                 .await?;
         }
         Ok((attached, bytes))
+    }
+}
+
+/// What one decided command writes.
+struct DecidedUnit {
+    app: Application,
+    from_revision: i64,
+    new_row: tongban_store::ApplicationRow,
+    log: Vec<tongban_store::NewEvent>,
+    notices: Vec<tongban_store::NewNotice>,
+    credit_flag: Option<String>,
+    new_signers: Option<Vec<String>>,
+    new_copies: Option<Vec<String>>,
+    /// The bundle whose closing this may complete.
+    bundle_id: Option<String>,
+    phone: Option<String>,
+    at_ms: i64,
+}
+
+impl DecidedUnit {
+    /// The unit of work: still at the revision decided on, then everything queued.
+    async fn write(self, ctx: &mut tongban_store::WriteCtx) -> Result<Application, AppError> {
+        if ctx.application_revision(&self.app.id).await? != Some(self.from_revision) {
+            return Err(AppError::Conflict(String::new()));
+        }
+        for event in self.log {
+            ctx.append_event(event).await?;
+        }
+        for notice in self.notices {
+            ctx.defer_notice(notice);
+        }
+        if let Some(note) = &self.credit_flag {
+            ctx.insert_credit_flag(&self.app.applicant_account, &self.app.id, self.at_ms, note)
+                .await?;
+        }
+        if let Some(list) = &self.new_signers {
+            ctx.set_assignees(&self.app.id, "signer", list).await?;
+        }
+        if let Some(list) = &self.new_copies {
+            ctx.set_assignees(&self.app.id, "copy", list).await?;
+        }
+        ctx.defer_application(self.new_row);
+        if let Some(bundle_id) = &self.bundle_id {
+            bundle_closing_notice(ctx, bundle_id, self.at_ms, self.phone.clone()).await?;
+        }
+        Ok(self.app)
     }
 }

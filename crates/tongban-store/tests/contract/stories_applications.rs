@@ -344,3 +344,73 @@ contract!(
     a_bundle_ties_its_cases_together_and_is_announced_once,
     super::a_bundle_ties_its_cases_together_and_is_announced_once
 );
+
+async fn deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_failed_unit(
+    db: &TestDb,
+) {
+    seed(db).await;
+    insert(db, case("a1", "submitted", "window_clerk", None))
+        .await
+        .unwrap();
+    let notice = |key: &str| tongban_store::NewNotice {
+        dedupe_key: key.into(),
+        account_id: "cit-1".into(),
+        at_ms: NOW_MS,
+        subject: "受理".into(),
+        body: "已受理".into(),
+        link: "/applications/a1".into(),
+        sms_to: Some("13800000000".into()),
+        email_to: None,
+    };
+    let mut second = db.store.application("a1").await.unwrap().unwrap();
+    second.status = "in_progress".into();
+    second.revision = 2;
+    let mut third = second.clone();
+    third.revision = 3;
+    third.role_due = "reviewer".into();
+    let (n1, n2, n3) = (notice("k1"), notice("k1"), notice("k2"));
+    let (ok, failed) = tokio::join!(
+        db.store.write(move |ctx| {
+            Box::pin(async move {
+                assert_eq!(ctx.application_revision("a1").await?, Some(1));
+                ctx.defer_application(second);
+                ctx.defer_notice(n1);
+                // A later read in the same batch sees the deferred revision.
+                assert_eq!(ctx.application_revision("a1").await?, Some(2));
+                ctx.defer_application(third);
+                ctx.defer_notice(n2);
+                Ok::<_, StoreError>(())
+            })
+        }),
+        db.store.write(move |ctx| {
+            Box::pin(async move {
+                ctx.defer_notice(n3);
+                ctx.append_event(event("x.failed", "x")).await?;
+                Err::<(), _>(StoreError::Conflict("the unit gives up".into()))
+            })
+        }),
+    );
+    ok.unwrap();
+    assert!(failed.is_err());
+    let stored = db.store.application("a1").await.unwrap().unwrap();
+    assert_eq!((stored.revision, stored.role_due.as_str()), (3, "reviewer"));
+    let inbox = db.store.notices_of("cit-1", 10, 0).await.unwrap();
+    assert_eq!(
+        inbox.len(),
+        1,
+        "the same key once, the failed unit's notice not at all"
+    );
+    let counts = db.store.outbox_counts().await.unwrap();
+    assert_eq!(counts.iter().map(|c| c.2).sum::<i64>(), 1);
+    assert_eq!(
+        db.store
+            .write(|ctx| Box::pin(async move { ctx.application_revision("none").await }))
+            .await
+            .unwrap(),
+        None
+    );
+}
+contract!(
+    deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_failed_unit,
+    super::deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_failed_unit
+);
