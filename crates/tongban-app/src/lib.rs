@@ -137,6 +137,11 @@ impl App {
         Ok(self)
     }
 
+    /// The directory uploaded materials are kept in, if configured.
+    pub fn uploads_dir(&self) -> Option<&std::path::Path> {
+        self.uploads.as_ref().map(|b| b.dir())
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

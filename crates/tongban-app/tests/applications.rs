@@ -340,6 +340,9 @@ async fn overdue_steps_are_escalated_once_by_the_sweep() {
     let head = staff(&w.app, "deptadmin").await;
     let list = w.app.work_queue(&head, 50).await.unwrap();
     assert!(list.entries.iter().any(|e| e.id == id && e.escalated));
+    let told = w.app.my_notices(&head, 1).await.unwrap();
+    assert_eq!(told.total, 1);
+    assert!(told.notices[0].subject.starts_with("超期督办"));
 }
 
 #[tokio::test]
@@ -476,4 +479,58 @@ async fn a_bundle_is_one_form_fanned_out_to_several_departments() {
     let inbox = w.app.my_notices(&citizen, 1).await.unwrap();
     assert_eq!(inbox.total, 1);
     assert!(inbox.notices[0].body.contains("共 5 个事项"));
+}
+
+#[tokio::test]
+async fn a_staff_read_of_a_material_is_on_the_record_and_the_applicant_s_is_not() {
+    let w = world().await;
+    let (id, citizen) = submitted_case(&w, "k-7").await;
+    let clerk = staff(&w.app, "clerk").await;
+    let blob = w.app.application(&citizen, &id).await.unwrap().materials[0]
+        .blob_id
+        .clone();
+    let viewed = |app: &App| {
+        let app = app.clone();
+        async move {
+            app.store()
+                .events_after(0, 10_000)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "application.material_viewed")
+                .count()
+        }
+    };
+    let (_, bytes) = w.app.material_file(&citizen, &id, &blob).await.unwrap();
+    assert_eq!(bytes, PNG);
+    assert_eq!(viewed(&w.app).await, 0);
+    w.app.material_file(&clerk, &id, &blob).await.unwrap();
+    assert_eq!(viewed(&w.app).await, 1);
+}
+
+#[tokio::test]
+async fn an_urge_tells_the_people_due_to_act() {
+    let w = world().await;
+    let (id, _) = submitted_case(&w, "k-8").await;
+    let clerk = staff(&w.app, "clerk").await;
+    w.app
+        .act_on_application(&clerk, &id, None, accept())
+        .await
+        .unwrap();
+    let supervisor = staff(&w.app, "supervisor").await;
+    w.app
+        .act_on_application(
+            &supervisor,
+            &id,
+            None,
+            Command::Urge {
+                note: "群众来电催问".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let reviewer = staff(&w.app, "reviewer").await;
+    let inbox = w.app.my_notices(&reviewer, 1).await.unwrap();
+    assert_eq!(inbox.total, 1);
+    assert!(inbox.notices[0].subject.starts_with("催办"));
 }

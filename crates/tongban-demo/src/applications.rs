@@ -256,13 +256,27 @@ fn staff(account: &str) -> PlannedActor {
     }
 }
 
-fn attach(material: &str, n: u64) -> Command {
-    let blob = format!("{:064x}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+/// The one file that stands in for every material of the demo history (a one-page PDF). The
+/// demo puts it in the upload store, so every attached material of every case opens.
+pub const SAMPLE_MATERIAL_PDF: &[u8] = include_bytes!("../assets/sample-material.pdf");
+
+/// The upload-store id (SM3, lower-case hex) of [`SAMPLE_MATERIAL_PDF`].
+pub fn sample_material_id() -> String {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| hex_lower(&tongban_domain::sm3(SAMPLE_MATERIAL_PDF)))
+        .clone()
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn attach(material: &str, _n: u64) -> Command {
     Command::AttachMaterial(AttachedMaterial {
         material: material.to_string(),
-        blob_id: blob,
+        blob_id: sample_material_id(),
         file_name: format!("{material}.pdf"),
-        size: 80_000 + n % 900_000,
+        size: SAMPLE_MATERIAL_PDF.len() as u64,
         media_type: "application/pdf".into(),
     })
 }

@@ -56,7 +56,8 @@ mod staff;
 mod summary;
 
 pub use applications::{
-    ApplicationPlan, ApplicationsConfig, PlannedAction, PlannedActor, PlannedCase, application_plan,
+    ApplicationPlan, ApplicationsConfig, PlannedAction, PlannedActor, PlannedCase,
+    SAMPLE_MATERIAL_PDF, application_plan, sample_material_id,
 };
 pub use catalog::{LICENSING_DEPARTMENTS, LICENSING_ITEMS, catalog_items, catalog_summary};
 pub use lists::{

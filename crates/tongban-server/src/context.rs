@@ -114,7 +114,14 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
     };
     App::new(store, Arc::new(SystemClock), config)
         .await
-        .context("starting the application")
+        .context("starting the application")?
+        .with_uploads(settings.uploads_dir.clone())
+        .with_context(|| {
+            format!(
+                "opening the upload directory {}",
+                settings.uploads_dir.display()
+            )
+        })
 }
 
 #[cfg(test)]

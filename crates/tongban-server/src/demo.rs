@@ -40,6 +40,7 @@ pub async fn demo(
     settings.secret_key_file = data_dir.join("secret.key");
     settings.notify_sms_file = data_dir.join("outbox").join("sms.jsonl");
     settings.notify_email_file = data_dir.join("outbox").join("email.jsonl");
+    settings.uploads_dir = data_dir.join("uploads");
     settings.listen = listen.unwrap_or_else(|| "127.0.0.1:8080".to_string());
     settings.cookie_secure = false;
 
@@ -128,6 +129,17 @@ pub async fn seed_history(
         return Ok(());
     }
     let started = std::time::Instant::now();
+    // Every material of the history is the one sample PDF; put it where the cases point.
+    if let Some(dir) = app.uploads_dir() {
+        tongban_app::uploads::BlobStore::open(dir.to_path_buf())
+            .and_then(|blobs| {
+                blobs.put(
+                    tongban_demo::SAMPLE_MATERIAL_PDF,
+                    &tongban_app::uploads::UploadLimits::default(),
+                )
+            })
+            .map_err(|e| anyhow::anyhow!("storing the sample material: {e}"))?;
+    }
     let items = tongban_demo::catalog_items(city);
     let cfg = if cases >= crate::settings::DEFAULT_DEMO_APPLICATIONS as usize {
         tongban_demo::ApplicationsConfig::default()

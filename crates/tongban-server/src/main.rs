@@ -17,6 +17,7 @@ mod context;
 mod demo;
 mod lists_cmd;
 mod notify;
+mod periodic;
 mod serve;
 mod settings;
 

@@ -4,8 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use crate::periodic::Periodic;
 use tongban_app::{App, Channel, DispatchReport, FileSender, Senders, SmtpConfig, SmtpSender};
 
 use crate::settings::Settings;
@@ -63,26 +62,12 @@ pub fn describe(settings: &Settings) -> (String, String) {
     (file(&settings.notify_sms_file), email)
 }
 
-/// The running dispatcher; [`Dispatcher::stop`] lets the current round finish, then ends it.
-pub struct Dispatcher {
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
-}
-
 /// Dispatches the outbox every `every` until stopped.
-pub fn spawn_dispatcher(app: App, every: Duration) -> Dispatcher {
-    let (stop, mut stopped) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = stopped.changed() => break,
-                _ = ticks.tick() => dispatch_once(&app).await,
-            }
-        }
-    });
-    Dispatcher { stop, task }
+pub fn spawn_dispatcher(app: App, every: Duration) -> Periodic {
+    Periodic::spawn(every, move || {
+        let app = app.clone();
+        async move { dispatch_once(&app).await }
+    })
 }
 
 async fn dispatch_once(app: &App) {
@@ -95,13 +80,6 @@ async fn dispatch_once(app: &App) {
             "outbox dispatched"
         ),
         Err(err) => tracing::error!(error = %err, "dispatching the outbox failed"),
-    }
-}
-
-impl Dispatcher {
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.task.await;
     }
 }
 

@@ -8,6 +8,7 @@ use tongban_app::App;
 
 use crate::context::open_app;
 use crate::notify;
+use crate::periodic::Periodic;
 use crate::settings::Settings;
 
 /// Binds the listening socket, with a message that says what to do when the port is taken.
@@ -28,13 +29,36 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     let (sms, email) = notify::describe(settings);
     tracing::info!(%sms, %email, "delivering notices");
     let dispatcher = notify::spawn_dispatcher(app.clone(), notify::DISPATCH_EVERY);
+    let sweeper = spawn_sweeper(app.clone(), SWEEP_EVERY);
     let store = app.store().clone();
     let served = tongban_web::serve(app, listener, options).await;
     dispatcher.stop().await;
+    sweeper.stop().await;
     store.close().await;
     served.context("serving HTTP")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often overdue applications are swept (容缺 deadlines, escalation of overdue steps).
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Ends overdue 容缺 cases and escalates overdue steps every `every` until stopped.
+fn spawn_sweeper(app: App, every: std::time::Duration) -> Periodic {
+    Periodic::spawn(every, move || {
+        let app = app.clone();
+        async move {
+            match app.sweep_applications(500).await {
+                Ok(r) if r.terminated + r.escalated > 0 => tracing::info!(
+                    terminated = r.terminated,
+                    escalated = r.escalated,
+                    "applications swept"
+                ),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "sweeping applications failed"),
+            }
+        }
+    })
 }
 
 /// `serve`: open the configured database and serve it.

@@ -47,6 +47,9 @@ pub struct Settings {
     pub demo_applications: usize,
     /// The 6-digit region code that starts every 办件编号.
     pub region_code: String,
+    /// Where applicants' uploaded materials are kept (content-addressed by SM3). Back it up
+    /// with the database.
+    pub uploads_dir: PathBuf,
 }
 
 /// A setting that must never be printed or logged: its `Debug` shows `***`.
@@ -98,7 +101,8 @@ impl Settings {
             .set_default("smtp_user", "")?
             .set_default("smtp_password", "")?
             .set_default("demo_applications", DEFAULT_DEMO_APPLICATIONS)?
-            .set_default("region_code", "511900")?;
+            .set_default("region_code", "511900")?
+            .set_default("uploads_dir", "data/uploads")?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());

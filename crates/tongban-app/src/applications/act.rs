@@ -70,7 +70,12 @@ impl App {
                 "申请人有虚假承诺记录，信用修复前不适用告知承诺制，请按一般程序提交材料",
             ));
         }
-        self.apply_command(actor, id, seen_revision, cmd).await
+        let urged = matches!(cmd, Command::Urge { .. });
+        let app = self.apply_command(actor, id, seen_revision, cmd).await?;
+        if urged {
+            self.tell_assignees_urged(&app).await?;
+        }
+        Ok(app)
     }
 
     /// Runs `cmd` as `actor` (already authorized) in one unit of work.
@@ -199,6 +204,25 @@ impl App {
             .get_async(blob_id)
             .await?
             .ok_or(AppError::NotFound("该材料"))?;
+        if who.is_staff() {
+            // Materials carry personal information: every staff read is on the record.
+            let event = tongban_store::NewEvent {
+                at_ms: self.now_ms(),
+                actor: who.account_id().to_string(),
+                action: "application.material_viewed".into(),
+                entity_type: "application_material".into(),
+                entity_id: app.id.clone(),
+                payload: serde_json::json!({ "material": attached.material, "blob_id": blob_id }),
+            };
+            self.store
+                .write(move |ctx| {
+                    Box::pin(async move {
+                        ctx.append_event(event).await?;
+                        Ok::<_, AppError>(())
+                    })
+                })
+                .await?;
+        }
         Ok((attached, bytes))
     }
 }

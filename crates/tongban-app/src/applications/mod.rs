@@ -7,6 +7,7 @@
 //! else acted first, so two clerks on one case cannot both win and nothing is lost.
 
 mod act;
+mod allowed;
 mod authorize;
 mod bundles;
 mod mandates;
@@ -18,6 +19,7 @@ mod seed;
 mod start;
 mod sweep;
 mod view;
+mod walk_in;
 
 pub use bundles::{BundleFile, BundleRequest, BundleView, bundle_definitions};
 pub use mandates::{MandateRequest, MandateView};
@@ -27,6 +29,7 @@ pub use seed::HistoryReport;
 pub use start::StartRequest;
 pub use sweep::SweepReport;
 pub use view::ApplicationView;
+pub use walk_in::WalkInApplicant;
 
 use tongban_domain::application::{Application, TransitionError};
 use tongban_store::ApplicationRow;

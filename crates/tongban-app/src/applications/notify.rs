@@ -27,6 +27,89 @@ impl App {
             .filter(|p| !p.trim().is_empty()))
     }
 
+    /// Active staff of a department in one role.
+    pub(crate) async fn department_staff(
+        &self,
+        department_id: &str,
+        role: tongban_domain::Role,
+    ) -> Result<Vec<String>, AppError> {
+        Ok(self
+            .store
+            .staff_in_unit("department", department_id)
+            .await?
+            .into_iter()
+            .filter(|a| a.role.as_deref() == Some(role.code()) && a.disabled == 0)
+            .map(|a| a.id)
+            .collect())
+    }
+
+    /// The same in-app notice to several members of staff, once each per `key`.
+    pub(crate) async fn notify_staff(
+        &self,
+        accounts: Vec<String>,
+        key: &str,
+        subject: &str,
+        body: &str,
+        link: &str,
+    ) -> Result<(), AppError> {
+        if accounts.is_empty() {
+            return Ok(());
+        }
+        let at_ms = self.now_ms();
+        let notices: Vec<NewNotice> = accounts
+            .into_iter()
+            .map(|account| NewNotice {
+                dedupe_key: format!("{key}:{account}"),
+                account_id: account,
+                at_ms,
+                subject: subject.to_string(),
+                body: body.to_string(),
+                link: link.to_string(),
+                sms_to: None,
+                email_to: None,
+            })
+            .collect();
+        self.store
+            .write(move |ctx| {
+                Box::pin(async move {
+                    for n in &notices {
+                        ctx.enqueue_notice(n).await?;
+                    }
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
+    }
+
+    /// 催办: the people due to act on the case's current step are told.
+    pub(crate) async fn tell_assignees_urged(&self, app: &Application) -> Result<(), AppError> {
+        let named: Vec<String> = app
+            .pending_signers()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let people = if named.is_empty() {
+            match app.role_due().and_then(tongban_domain::Role::parse) {
+                Some(role) => self.department_staff(&app.department_id, role).await?,
+                None => Vec::new(),
+            }
+        } else {
+            named
+        };
+        let step = app.step().map(|s| s.name.clone()).unwrap_or_default();
+        self.notify_staff(
+            people,
+            &format!("urged:{}:{}", app.id, app.revision),
+            &format!("催办：{}", app.item_name),
+            &format!(
+                "办件 {}（{}）在“{}”环节被催办，请尽快办理。",
+                app.number, app.item_name, step
+            ),
+            &format!("/work/applications/{}", app.id),
+        )
+        .await
+    }
+
     /// One notice for a whole bundle just submitted.
     pub(crate) async fn bundle_submitted_notice(
         &self,

@@ -124,6 +124,30 @@ impl App {
                             let seq = ctx.next_application_seq(&day.to_string()).await?;
                             p.facts.number =
                                 application_number(&region, day, u64::try_from(seq).unwrap_or(0));
+                            if let (Some(mandate), Some(agent)) =
+                                (&p.facts.mandate_id, &p.facts.agent_account)
+                            {
+                                ctx.insert_mandate(&tongban_store::MandateRow {
+                                    id: mandate.clone(),
+                                    agent_account: agent.clone(),
+                                    principal_account: p.facts.applicant_account.clone(),
+                                    item_ids: format!(",{},", p.facts.item_id),
+                                    valid_until: (day + time::Duration::days(365)).to_string(),
+                                    created_at_ms: p.case.drafted_at_ms,
+                                    revoked_at_ms: None,
+                                })
+                                .await?;
+                                ctx.append_event(tongban_store::NewEvent {
+                                    at_ms: p.case.drafted_at_ms,
+                                    actor: p.facts.applicant_account.clone(),
+                                    action: "mandate.granted".into(),
+                                    entity_type: "mandate".into(),
+                                    entity_id: mandate.clone(),
+                                    payload: serde_json::json!({ "agent": agent,
+                                        "items": format!(",{},", p.facts.item_id) }),
+                                })
+                                .await?;
+                            }
                             let (app, log) = run_case(&p.facts, &p.case, &cal)?;
                             for r in &log {
                                 ctx.append_event(log_event(&app.id, r)?).await?;
@@ -174,8 +198,14 @@ fn facts_of(item: &ItemFacts, case: &PlannedCase, kind: AccountKind, name: Strin
             .map(|m| m.name.clone())
             .collect::<Vec<_>>()
     };
+    let id = history_id(case.drafted_at_ms);
+    // A runner applies under a mandate, which the seed records next to the case.
+    let mandate_id = case.agent.as_ref().and_then(|_| {
+        (case.channel == tongban_domain::application::ApplyChannel::Runner)
+            .then(|| format!("mandate-{id}"))
+    });
     DraftFacts {
-        id: history_id(case.drafted_at_ms),
+        id,
         number: String::new(),
         item_id: item.item_id.clone(),
         item_version: item.version,
@@ -185,7 +215,7 @@ fn facts_of(item: &ItemFacts, case: &PlannedCase, kind: AccountKind, name: Strin
         applicant_kind: kind,
         applicant_name: name,
         agent_account: case.agent.clone(),
-        mandate_id: None,
+        mandate_id,
         channel: case.channel,
         route: route_from_steps(&item.item.steps),
         legal_limit_days: item.item.legal_limit_days,

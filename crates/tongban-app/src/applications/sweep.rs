@@ -34,14 +34,36 @@ impl App {
             let cmd = Command::Escalate {
                 to_role: Role::DeptAdmin.code().into(),
             };
-            if self
+            if let Ok(app) = self
                 .apply_command(Actor::system(), &row.id, None, cmd)
                 .await
-                .is_ok()
             {
                 report.escalated += 1;
+                self.tell_unit_heads(&app).await?;
             }
         }
         Ok(report)
+    }
+
+    /// A notice to the department's administrators (the unit head) about an escalated case.
+    async fn tell_unit_heads(
+        &self,
+        app: &tongban_domain::application::Application,
+    ) -> Result<(), AppError> {
+        let heads = self
+            .department_staff(&app.department_id, Role::DeptAdmin)
+            .await?;
+        let step = app.step().map(|s| s.name.clone()).unwrap_or_default();
+        self.notify_staff(
+            heads,
+            &format!("escalated:{}:{}", app.id, app.current_step),
+            &format!("超期督办：{}", app.item_name),
+            &format!(
+                "办件 {}（{}）在“{}”环节已超过办理期限，请督促办理。",
+                app.number, app.item_name, step
+            ),
+            &format!("/work/applications/{}", app.id),
+        )
+        .await
     }
 }

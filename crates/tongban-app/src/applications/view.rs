@@ -74,3 +74,10 @@ impl ApplicationView {
         })
     }
 }
+
+impl crate::App {
+    /// The view of a case already read (e.g. the one an action returned), for today.
+    pub fn view_of(&self, app: Application) -> Result<ApplicationView, AppError> {
+        ApplicationView::of(app, self.today(), &self.calendar())
+    }
+}

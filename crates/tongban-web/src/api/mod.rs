@@ -3,6 +3,7 @@
 //! [`ROUTES`] lists each route with who may call it, and a test holds the document, the router
 //! and this table to each other.
 
+pub(crate) mod applications;
 mod audit;
 mod auth;
 mod calendar;
@@ -106,6 +107,23 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("get", "/api/v1/lists/{list}/diff", Access::SignedIn),
     ("post", "/api/v1/lists/{list}/imports", Access::Scoped),
+    ("post", "/api/v1/applications", Access::SignedIn),
+    ("get", "/api/v1/applications", Access::SignedIn),
+    ("get", "/api/v1/applications/{id}", Access::SignedIn),
+    (
+        "post",
+        "/api/v1/applications/{id}/actions",
+        Access::SignedIn,
+    ),
+    (
+        "post",
+        "/api/v1/applications/{id}/materials",
+        Access::SignedIn,
+    ),
+    ("get", "/api/v1/work/queue", Access::Staff),
+    ("post", "/api/v1/mandates", Access::SignedIn),
+    ("get", "/api/v1/mandates", Access::SignedIn),
+    ("post", "/api/v1/mandates/{id}/revoke", Access::SignedIn),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -173,6 +191,24 @@ pub fn router(state: AppState) -> Router<AppState> {
                 list_import::MAX_IMPORT_BYTES,
             )),
         )
+        .route(
+            "/applications",
+            post(applications::start).get(applications::mine),
+        )
+        .route("/applications/{id}", get(applications::one))
+        .route("/applications/{id}/actions", post(applications::act))
+        .route(
+            "/applications/{id}/materials",
+            post(applications::upload).layer(axum::extract::DefaultBodyLimit::max(
+                applications::MAX_MATERIAL_BYTES,
+            )),
+        )
+        .route("/work/queue", get(applications::queue))
+        .route(
+            "/mandates",
+            post(applications::grant).get(applications::mandates),
+        )
+        .route("/mandates/{id}/revoke", post(applications::revoke))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -197,6 +233,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         catalog::return_to_author, catalog::withdraw,
         lists::lists, lists::create, lists::entries, lists::publish, lists::diff,
         list_import::import,
+        applications::start, applications::mine, applications::one, applications::act,
+        applications::upload, applications::queue, applications::grant, applications::mandates,
+        applications::revoke,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -208,6 +247,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "audit", description = "审计日志与个人信息查阅"),
         (name = "tools", description = "校验工具"),
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
+        (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
     )
 )]

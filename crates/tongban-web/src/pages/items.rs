@@ -207,6 +207,10 @@ pub struct GuidePage {
     materials: Vec<MaterialRow>,
     fees: Vec<(String, String, String, String)>,
     flow: String,
+    /// The item can be applied for online (网上办理深度 above 在线咨询).
+    can_apply: bool,
+    /// The idempotency key of this rendering of the "在线办理" form.
+    apply_key: String,
 }
 
 /// Days in words: 0 is "即时办结".
@@ -285,6 +289,8 @@ pub async fn guide(
         materials,
         fees,
         flow,
+        can_apply: item.online_level != tongban_domain::catalog::OnlineLevel::One,
+        apply_key: uuid::Uuid::new_v4().simple().to_string(),
         v,
     })
 }

@@ -87,6 +87,7 @@ pub struct WorkPage {
     can_read_records: bool,
     citizen_id: String,
     errors: Errors,
+    queue: Option<tongban_app::applications::WorkQueue>,
 }
 
 pub async fn work(
@@ -137,6 +138,7 @@ async fn work_page(
         can_read_records: RECORD_READERS.contains(role),
         citizen_id,
         errors,
+        queue: state.app.work_queue(who, 200).await.ok(),
     })
 }
 
@@ -149,6 +151,9 @@ fn quick_links(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if role == Role::SystemAdmin {
         links.push(("/admin/calendar", "work.link_calendar_admin"));
+    }
+    if role == Role::WindowClerk {
+        links.push(("/work/walk-in", "work.link_walk_in"));
     }
     links.push(("/halls", "work.link_halls"));
     links.push(("/calendar/due-date", "work.link_due_date"));

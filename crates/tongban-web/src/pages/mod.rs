@@ -6,8 +6,10 @@ mod admin_calendar;
 mod admin_item_edit;
 mod admin_items;
 mod admin_list_import;
+mod applications;
 mod auth;
 mod calendar;
+mod case_form;
 mod chrome;
 mod department;
 mod due_date;
@@ -26,6 +28,7 @@ mod org;
 mod register;
 mod themes;
 mod viewer;
+mod work_cases;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -51,6 +54,21 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/items/export.xlsx", get(exports::items_xlsx))
         .route("/items/export.csv", get(exports::items_csv))
         .route("/items/{id}", get(items::guide))
+        .route("/items/{id}/apply", post(applications::apply))
+        .route("/me/applications", get(applications::mine))
+        .route(
+            "/applications/{id}",
+            get(applications::show).post(applications::save),
+        )
+        .route(
+            "/applications/{id}/upload",
+            post(applications::upload).layer(axum::extract::DefaultBodyLimit::max(
+                viewer::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/applications/{id}/check", get(applications::check))
+        .route("/applications/{id}/act", post(applications::act))
+        .route("/applications/{id}/files/{blob}", get(applications::file))
         .route("/lists", get(lists::index))
         .route("/lists/{list}/diff", get(lists::diff))
         .route("/lists/{list}/{edition}", get(lists::edition))
@@ -98,6 +116,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/me/notices", get(notices::inbox))
         .route("/me/notices/read", post(notices::mark_all_read))
         .route("/work", get(me::work))
+        .route(
+            "/work/applications/{id}",
+            get(work_cases::show).post(work_cases::act),
+        )
+        .route(
+            "/work/walk-in",
+            get(work_cases::walk_in_form).post(work_cases::walk_in_submit),
+        )
         .route("/work/citizens", get(me::find_citizen))
         .route("/work/citizens/{id}", get(me::citizen_record))
         .route("/admin", get(admin::dashboard))

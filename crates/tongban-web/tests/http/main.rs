@@ -6,6 +6,7 @@
 
 mod admin_items;
 mod api_access;
+mod api_applications;
 mod api_catalog;
 mod api_flows;
 mod catalog_pages;
@@ -16,5 +17,6 @@ mod lists;
 mod logs;
 mod notices;
 mod pages;
+mod pages_applications;
 mod pages_flows;
 mod support;

@@ -45,7 +45,10 @@ pub async fn spawn_app() -> TestApp {
         _ => format!("sqlite://{}/t.db", dir.display()),
     };
     let clock = Arc::new(FakeClock::at(datetime!(2026-11-25 02:00 UTC)));
-    let app = open_app(&url, clock.clone()).await;
+    let app = open_app(&url, clock.clone())
+        .await
+        .with_uploads(dir.join("uploads"))
+        .unwrap();
     let city = tongban_demo::generate(&DemoConfig {
         seed: 7,
         citizens: 5,

@@ -1,0 +1,41 @@
+//! Background jobs that run every so often until the server stops: the outbox dispatcher and
+//! the sweep of overdue applications.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// A running job; [`Periodic::stop`] lets the current round finish, then ends it.
+pub struct Periodic {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Periodic {
+    /// Runs `round` every `every` (the first round at once) until stopped.
+    pub fn spawn<F, Fut>(every: Duration, mut round: F) -> Periodic
+    where
+        F: FnMut() -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send,
+    {
+        let (stop, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    _ = ticks.tick() => round().await,
+                }
+            }
+        });
+        Periodic { stop, task }
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}

@@ -1,0 +1,411 @@
+//! The staff case pages: one case on one page (`/work/applications/{id}`) with the applicant
+//! (masked), materials, timeline and clock, and only the actions the viewer may take now, each
+//! a small form carrying the revision the page showed; and the window clerk's walk-in
+//! registration (`/work/walk-in`), which starts a case on the window channel.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tongban_app::applications::{ApplicationView, StartRequest};
+use tongban_app::{AppError, Principal};
+use tongban_domain::application::{
+    AcceptanceMode, Command, DeliveryMethod, ReturnTarget, SignMode,
+};
+
+use super::applications::case_path;
+use super::case_form::{ActionForm, HistoryRow, MaterialSlot, history, materials, status_line};
+use super::chrome::Chrome;
+use super::form::{Errors, t};
+use super::viewer::{Viewer, urlencode};
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// The staff page of a case.
+pub fn staff_case_path(id: &str) -> String {
+    format!("/work/applications/{}", urlencode(id))
+}
+
+/// Every staff action with a command that stands for it when asking whether it is allowed.
+fn candidates(v: &ApplicationView) -> Vec<(&'static str, Command)> {
+    let x = || "-".to_string();
+    let mut out = vec![
+        (
+            "accept",
+            Command::Accept {
+                mode: AcceptanceMode::Normal,
+                missing: Vec::new(),
+                deadline: None,
+            },
+        ),
+        (
+            "request_correction",
+            Command::RequestCorrection { items: vec![x()] },
+        ),
+        (
+            "refuse_acceptance",
+            Command::RefuseAcceptance { reason: x() },
+        ),
+        ("approve", Command::Approve { opinion: x() }),
+        ("refuse", Command::Refuse { reason: x() }),
+        (
+            "return",
+            Command::Return {
+                target: ReturnTarget::Applicant,
+                reason: x(),
+            },
+        ),
+        (
+            "transfer",
+            Command::Transfer {
+                to_account: x(),
+                reason: x(),
+            },
+        ),
+        (
+            "countersign",
+            Command::Countersign {
+                mode: SignMode::All,
+                signers: vec![x(), "--".into()],
+            },
+        ),
+        ("add_signer", Command::AddSigner { account: x() }),
+        (
+            "copy_to",
+            Command::CopyTo {
+                accounts: vec![x()],
+            },
+        ),
+        (
+            "start_special",
+            Command::StartSpecial {
+                kind: x(),
+                reason: x(),
+            },
+        ),
+        ("end_special", Command::EndSpecial { result: x() }),
+        ("extend", Command::Extend { reason: x() }),
+        (
+            "deliver",
+            Command::Deliver {
+                method: DeliveryMethod::Electronic,
+            },
+        ),
+        (
+            "verify_commitment",
+            Command::VerifyCommitment {
+                truthful: true,
+                note: x(),
+            },
+        ),
+        ("urge", Command::Urge { note: x() }),
+        ("supply_missing", Command::SupplyMissing),
+    ];
+    if v.app.allows_commitment && v.app.commitment.is_some() {
+        out.push((
+            "accept_commitment",
+            Command::Accept {
+                mode: AcceptanceMode::Commitment,
+                missing: Vec::new(),
+                deadline: None,
+            },
+        ));
+    }
+    out
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "work_case.html")]
+pub struct StaffCasePage {
+    c: Chrome,
+    v: ApplicationView,
+    status_line: String,
+    applicant_masked: String,
+    slots: Vec<MaterialSlot>,
+    history: Vec<HistoryRow>,
+    allowed: Vec<&'static str>,
+    /// Earlier steps a case may be returned to: (index, name).
+    earlier_steps: Vec<(usize, String)>,
+    /// What the viewer typed, kept after a refusal or a conflict.
+    f: ActionForm,
+    notice: bool,
+    errors: Errors,
+}
+
+impl StaffCasePage {
+    /// Whether the page offers `action`.
+    pub fn can(&self, action: &str) -> bool {
+        self.allowed.contains(&action)
+    }
+
+    /// Everything the viewer typed into the action they sent, so that nothing is lost when the
+    /// action's form is no longer offered (e.g. after a conflict).
+    pub fn unsaved(&self) -> Vec<&str> {
+        let f = &self.f;
+        [
+            f.lines.as_str(),
+            f.reason.as_str(),
+            f.opinion.as_str(),
+            f.note.as_str(),
+            f.account.as_str(),
+            f.kind.as_str(),
+            f.result.as_str(),
+            f.tracking_number.as_str(),
+        ]
+        .into_iter()
+        .filter(|v| !v.trim().is_empty())
+        .collect()
+    }
+
+    /// What the viewer typed for `action` into a field (kept only for the action they sent).
+    pub fn typed<'a>(&'a self, action: &str, value: &'a str) -> &'a str {
+        if self.f.action == action { value } else { "" }
+    }
+}
+
+async fn staff_page(
+    state: &AppState,
+    viewer: &Viewer,
+    who: &Principal,
+    id: &str,
+    f: ActionForm,
+    notice: bool,
+    errors: Errors,
+) -> Result<StaffCasePage, WebError> {
+    let v = state.app.application_view(who, id).await?;
+    let department = state
+        .app
+        .department(&v.app.department_id)
+        .await
+        .map(|d| d.name)
+        .unwrap_or_else(|_| v.app.department_id.clone());
+    let candidates = candidates(&v);
+    let commands: Vec<Command> = candidates.iter().map(|(_, c)| c.clone()).collect();
+    let verdicts = state.app.allowed_commands(who, id, &commands).await?;
+    let mut allowed: Vec<&'static str> = candidates
+        .iter()
+        .zip(verdicts)
+        .filter(|(_, ok)| *ok)
+        .map(|((key, _), _)| *key)
+        .collect();
+    if allowed.contains(&"request_correction") && v.app.allows_incomplete {
+        allowed.push("accept_incomplete");
+    }
+    let earlier_steps = v
+        .app
+        .route
+        .iter()
+        .enumerate()
+        .skip(1)
+        .take(v.app.current_step.saturating_sub(1))
+        .map(|(i, s)| (i, s.name.clone()))
+        .collect();
+    Ok(StaffCasePage {
+        c: viewer.chrome(),
+        status_line: status_line(&v, &department),
+        applicant_masked: tongban_domain::mask_name(&v.app.applicant_name),
+        slots: materials(&v),
+        history: history(&v, true),
+        allowed,
+        earlier_steps,
+        f,
+        notice,
+        errors,
+        v,
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    pub done: String,
+}
+
+/// `GET /work/applications/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response, WebError> {
+    let who = match viewer.require_login() {
+        Ok(who) => who,
+        Err(redirect) => return Ok(redirect.into_response()),
+    };
+    if !who.is_staff() {
+        return Ok(Redirect::to(&case_path(&id)).into_response());
+    }
+    let page = staff_page(
+        &state,
+        &viewer,
+        who,
+        &id,
+        ActionForm::default(),
+        query.done == "1",
+        Errors::none(),
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+/// `POST /work/applications/{id}`: one action. A refusal or a conflict shows the page again
+/// with the message at the top and what was typed kept.
+pub async fn act(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    let who = match viewer.require_login() {
+        Ok(who) => who,
+        Err(redirect) => return Ok(redirect.into_response()),
+    };
+    who.require_staff()?;
+    let result = match form.to_action().and_then(|a| a.into_command()) {
+        Ok(cmd) => {
+            state
+                .app
+                .act_on_application(who, &id, form.revision(), cmd)
+                .await
+        }
+        Err(err) => Err(err),
+    };
+    let (status, errors) = match result {
+        Ok(_) => {
+            let to = format!("{}?done=1", staff_case_path(&id));
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(AppError::Conflict(message)) => {
+            let mut errors = Errors::none();
+            errors.add("", &message);
+            (StatusCode::CONFLICT, errors)
+        }
+        Err(AppError::Forbidden) => {
+            let mut errors = Errors::none();
+            errors.add("", t("work_case.forbidden"));
+            (StatusCode::FORBIDDEN, errors)
+        }
+        Err(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Errors::from_app(err, &[("status", "")])?,
+        ),
+    };
+    let page = staff_page(&state, &viewer, who, &id, form, false, errors).await?;
+    Ok((status, page).into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WalkInForm {
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub item_id: String,
+    #[serde(default)]
+    pub key: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "walk_in.html")]
+pub struct WalkInPage {
+    c: Chrome,
+    f: WalkInForm,
+    errors: Errors,
+}
+
+fn walk_in_page(viewer: &Viewer, f: WalkInForm, errors: Errors) -> WalkInPage {
+    let key = if f.key.is_empty() {
+        uuid::Uuid::new_v4().simple().to_string()
+    } else {
+        f.key.clone()
+    };
+    WalkInPage {
+        c: viewer.chrome(),
+        f: WalkInForm { key, ..f },
+        errors,
+    }
+}
+
+/// `GET /work/walk-in`.
+pub async fn walk_in_form(Extension(viewer): Extension<Viewer>) -> Result<Response, WebError> {
+    let who = match viewer.require_login() {
+        Ok(who) => who,
+        Err(redirect) => return Ok(redirect.into_response()),
+    };
+    who.require_role(&[tongban_domain::Role::WindowClerk])?;
+    Ok(walk_in_page(&viewer, WalkInForm::default(), Errors::none()).into_response())
+}
+
+/// `POST /work/walk-in`: finds the applicant, starts the case on the window channel and opens
+/// the same form the applicant would fill in.
+pub async fn walk_in_submit(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Form(f): Form<WalkInForm>,
+) -> Result<Response, WebError> {
+    let who = match viewer.require_login() {
+        Ok(who) => who,
+        Err(redirect) => return Ok(redirect.into_response()),
+    };
+    let result = async {
+        let applicant = state.app.find_applicant(who, &f.login).await?;
+        let req = StartRequest {
+            item_id: f.item_id.trim().to_string(),
+            channel: "window".into(),
+            applicant_account: Some(applicant.account_id),
+            idempotency_key: Some(f.key.clone()).filter(|k| !k.is_empty()),
+            ..StartRequest::default()
+        };
+        state.app.start_application(who, req).await
+    }
+    .await;
+    match result {
+        Ok(app) => Ok(Redirect::to(&case_path(&app.id)).into_response()),
+        Err(AppError::NotFound(_)) => {
+            let mut errors = Errors::none();
+            errors.add("item_id", t("walk_in.no_item"));
+            let page = walk_in_page(&viewer, f, errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(err) => {
+            let errors = Errors::from_app(err, &[("applicant", "login")])?;
+            let page = walk_in_page(&viewer, f, errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Catalog;
+
+    #[test]
+    fn every_staff_action_has_a_label() {
+        for key in [
+            "accept",
+            "accept_incomplete",
+            "accept_commitment",
+            "request_correction",
+            "refuse_acceptance",
+            "approve",
+            "refuse",
+            "return",
+            "transfer",
+            "countersign",
+            "add_signer",
+            "copy_to",
+            "start_special",
+            "end_special",
+            "extend",
+            "deliver",
+            "verify_commitment",
+            "urge",
+            "supply_missing",
+        ] {
+            let label = format!("work_case.action.{key}");
+            assert!(Catalog::zh_cn().contains(&label), "{label}");
+        }
+    }
+}
