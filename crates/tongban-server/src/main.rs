@@ -4,8 +4,10 @@
 
 mod admin_cmd;
 mod bench;
+mod bench_http;
 mod bench_import;
 mod bench_lifecycle;
+mod bench_lifecycle_report;
 mod bench_md;
 mod bench_report;
 mod bench_search;
@@ -174,15 +176,30 @@ enum BenchCommand {
         #[arg(long)]
         keep: bool,
     },
-    /// Three-step life cycles per second through the use cases, vs. bare commits and Spiff.
+    /// Three-step life cycles per second on SQLite and PostgreSQL, vs. the bare durable commit
+    /// rate and SpiffWorkflow, and HTTP latency of submit and approve.
     Lifecycle {
-        /// Concurrent tasks, each running life cycles back to back.
+        /// Concurrent tasks (and HTTP clients), each running cases back to back.
         #[arg(long, default_value_t = 32)]
         tasks: usize,
-        #[arg(long, default_value_t = 5.0)]
+        /// Duration of each timed phase, in seconds.
+        #[arg(long, default_value_t = 4.0)]
         seconds: f64,
+        /// Unmeasured warm-up on each engine, in seconds.
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+        /// Cases per HTTP client (0: no HTTP measurement).
+        #[arg(long, default_value_t = 50)]
+        http_cases: usize,
+        /// Also measure PostgreSQL, in a throw-away schema of this database.
+        #[arg(long, value_name = "URL")]
+        pg_url: Option<String>,
+        /// Directory for the fresh SQLite files (default: the system temporary directory).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+        /// Write the results as the "Application life cycles" section of this markdown file.
+        #[arg(long, value_name = "PATH")]
+        write_md: Option<PathBuf>,
     },
     /// Import rate of the demo 权责清单 (41,366 rows) from xlsx, SQLite and PostgreSQL.
     Import {
@@ -277,13 +294,21 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 BenchCommand::Lifecycle {
                     tasks,
                     seconds,
+                    warmup,
+                    http_cases,
+                    pg_url,
                     dir,
+                    write_md,
                 },
         } => {
             let options = bench_lifecycle::LifecycleOptions {
                 tasks,
                 seconds,
+                warmup,
                 dir,
+                pg_url,
+                http_cases,
+                write_md,
             };
             bench_lifecycle::run(&options).await
         }
