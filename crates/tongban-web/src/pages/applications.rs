@@ -18,6 +18,7 @@ use tongban_domain::application::{Command, Status};
 use super::case_form::{
     ActionForm, DraftForm, HistoryRow, MaterialSlot, history, materials, status_line,
 };
+use super::case_notices::{NoticeLink, links};
 use super::chrome::Chrome;
 use super::form::{Errors, t};
 use super::viewer::{Viewer, urlencode};
@@ -114,6 +115,8 @@ pub struct CasePage {
     commitment_text: String,
     commitment_signed: bool,
     history: Vec<HistoryRow>,
+    /// The printable notices the case has given.
+    notices: Vec<NoticeLink>,
     notice: Option<&'static str>,
     errors: Errors,
 }
@@ -176,6 +179,7 @@ async fn case_page(
         commitment_text: commitment_text(&v.app.item_name),
         commitment_signed: v.app.commitment.is_some(),
         history: history(&v, false),
+        notices: links(&v.app, &case_path(id)),
         f,
         notice,
         errors,

@@ -18,6 +18,7 @@ use tongban_domain::application::{
 
 use super::applications::case_path;
 use super::case_form::{ActionForm, HistoryRow, MaterialSlot, history, materials, status_line};
+use super::case_notices::{NoticeLink, links};
 use super::chrome::Chrome;
 use super::form::{Errors, t};
 use super::viewer::{Viewer, urlencode};
@@ -126,6 +127,8 @@ pub struct StaffCasePage {
     applicant_masked: String,
     slots: Vec<MaterialSlot>,
     history: Vec<HistoryRow>,
+    /// The printable notices the case has given.
+    notices: Vec<NoticeLink>,
     allowed: Vec<&'static str>,
     /// Earlier steps a case may be returned to: (index, name).
     earlier_steps: Vec<(usize, String)>,
@@ -209,6 +212,7 @@ async fn staff_page(
         applicant_masked: tongban_domain::mask_name(&v.app.applicant_name),
         slots: materials(&v),
         history: history(&v, true),
+        notices: links(&v.app, &staff_case_path(id)),
         allowed,
         earlier_steps,
         f,

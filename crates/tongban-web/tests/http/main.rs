@@ -9,6 +9,7 @@ mod api_access;
 mod api_applications;
 mod api_catalog;
 mod api_flows;
+mod case_notices;
 mod catalog_pages;
 mod exports;
 mod list_import;
