@@ -130,6 +130,11 @@ pub struct StaffCasePage {
     /// The printable notices the case has given.
     notices: Vec<NoticeLink>,
     allowed: Vec<&'static str>,
+    /// The item version's 设定依据, offered for citing in a refusal ('' when not needed).
+    legal_basis: String,
+    /// Standard reasons offered for 不予受理 and for 不予许可.
+    refuse_acceptance_reasons: [&'static str; 3],
+    refuse_reasons: [&'static str; 3],
     /// Earlier steps a case may be returned to: (index, name).
     earlier_steps: Vec<(usize, String)>,
     /// What the viewer typed, kept after a refusal or a conflict.
@@ -197,6 +202,16 @@ async fn staff_page(
     if allowed.contains(&"request_correction") && v.app.allows_incomplete {
         allowed.push("accept_incomplete");
     }
+    let legal_basis = if allowed.contains(&"refuse") || allowed.contains(&"refuse_acceptance") {
+        state
+            .app
+            .application_item(who, id)
+            .await
+            .map(|item| item.item.legal_basis)
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let earlier_steps = v
         .app
         .route
@@ -214,6 +229,17 @@ async fn staff_page(
         history: history(&v, true),
         notices: links(&v.app, &staff_case_path(id)),
         allowed,
+        legal_basis,
+        refuse_acceptance_reasons: [
+            t("work_case.reason.not_competent"),
+            t("work_case.reason.overdue_correction"),
+            t("work_case.reason.no_licence_needed"),
+        ],
+        refuse_reasons: [
+            t("work_case.reason.conditions"),
+            t("work_case.reason.overdue_correction"),
+            t("work_case.reason.false_materials"),
+        ],
         earlier_steps,
         f,
         notice,

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::api_applications::{APPROVER, CLERK, REVIEWER, submitted_case};
-use crate::pages_applications::{browser, get};
+use crate::pages_applications::{browser, csrf, get, hidden, post};
 use crate::support::{CITIZEN_PW, PASSWORD, TestApp, spawn_app};
 
 /// The clock's day (2026-11-25, Beijing) as the notices write it.
@@ -253,4 +253,60 @@ async fn extension_special_procedure_and_refusal_each_print_their_notice() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("不予许可决定书") && html.contains(reason));
     assert!(html.contains("依法申请行政复议或者提起行政诉讼"));
+}
+
+#[tokio::test]
+async fn the_approver_refuses_with_one_click_citing_the_item_and_the_decision_says_so() {
+    let app = spawn_app().await;
+    let id = submitted(&app).await;
+    let clerk = browser(&app, CLERK, PASSWORD).await;
+    let page = format!("/work/applications/{id}");
+    let (_, html) = get(&app, &clerk, &page).await;
+    assert!(
+        html.contains("申请事项不属于本机关职权范围"),
+        "the clerk is offered the standard reasons for 不予受理"
+    );
+    act(&app, CLERK, &id, json!({ "action": "accept" })).await;
+    act(
+        &app,
+        REVIEWER,
+        &id,
+        json!({ "action": "approve", "opinion": "同意" }),
+    )
+    .await;
+    let approver = browser(&app, APPROVER, PASSWORD).await;
+    let (status, html) = get(&app, &approver, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("不符合法定条件、标准") && html.contains("申请材料不齐全且逾期未补正"));
+    let basis = hidden(&html, "basis");
+    assert!(
+        basis.contains('《'),
+        "the item's 设定依据 is offered: {basis}"
+    );
+    // What the browser sends when the approver just presses 不予许可: the first reason and
+    // the cited basis are already chosen.
+    let form = [
+        ("csrf", csrf(&html)),
+        ("revision", hidden(&html, "revision")),
+        ("pick", "不符合法定条件、标准".into()),
+        ("basis", basis.clone()),
+        ("reason", String::new()),
+        ("action", "refuse".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, to) = post(&app, &approver, &page, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let citizen = browser(&app, "citizen", CITIZEN_PW).await;
+    let (status, html) = get(
+        &app,
+        &citizen,
+        &format!("/applications/{id}/notices/refusal"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let expected = format!("不符合法定条件、标准；依据{basis}");
+    assert!(
+        html.contains(&expected),
+        "the decision carries the picked reason and the basis"
+    );
 }
