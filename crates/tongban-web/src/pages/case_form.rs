@@ -33,6 +33,9 @@ pub struct DraftForm {
     /// `save` (保存草稿) or `check` (下一步：核对).
     #[serde(default)]
     pub next: String,
+    /// The 长者版 step this answer belongs to ('' for the whole form).
+    #[serde(default)]
+    pub step: String,
 }
 
 impl DraftForm {

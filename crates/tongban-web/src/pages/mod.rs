@@ -14,6 +14,7 @@ mod case_notices;
 mod chrome;
 mod department;
 mod due_date;
+mod elder_steps;
 mod exports;
 mod flow_svg;
 mod form;

@@ -11,6 +11,7 @@ mod api_catalog;
 mod api_flows;
 mod case_notices;
 mod catalog_pages;
+mod elder_flow;
 mod exports;
 mod list_import;
 mod list_import_page;

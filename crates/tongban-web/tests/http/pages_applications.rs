@@ -56,7 +56,7 @@ pub(crate) async fn post(
 }
 
 /// The citizen's draft case started from the guide page; the case page's path.
-async fn started(app: &TestApp, citizen: &Client) -> (String, Vec<String>) {
+pub(crate) async fn started(app: &TestApp, citizen: &Client) -> (String, Vec<String>) {
     let token = app.token("citizen", CITIZEN_PW).await;
     let (item, required) = county_item(app, &token).await;
     let (status, guide) = get(app, citizen, &format!("/items/{item}")).await;
