@@ -10,6 +10,7 @@ mod act;
 mod allowed;
 mod authorize;
 mod bundles;
+mod documents;
 mod mandates;
 mod notify;
 mod project;
@@ -22,6 +23,7 @@ mod view;
 mod walk_in;
 
 pub use bundles::{BundleFile, BundleRequest, BundleView, bundle_definitions};
+pub use documents::CaseNotice;
 pub use mandates::{MandateRequest, MandateView};
 pub use queue::{QueueEntry, WorkQueue};
 pub use rebuild::RebuildReport;

@@ -315,7 +315,10 @@ impl Application {
             }
             ApplicationEvent::Extended { days, reason } => {
                 self.extension_days += days;
-                (format!("延长审批 {days} 个工作日"), reason.clone())
+                (
+                    format!("{} {days} 个工作日", super::notice::EXTENDED_WHAT),
+                    reason.clone(),
+                )
             }
             ApplicationEvent::Decided { approved, reason } => {
                 self.outcome = Some(Outcome {

@@ -12,6 +12,7 @@ mod decide;
 mod due;
 mod events;
 mod fold;
+mod notice;
 mod number;
 mod record;
 mod route;
@@ -24,6 +25,7 @@ pub use bundle::{
 pub use decide::{Actor, Command, TransitionError};
 pub use due::{CaseClock, StepClock, Urgency};
 pub use events::{ApplicationEvent, DraftFacts, Recorded};
+pub use notice::{Notice, NoticeBody, NoticeKind};
 pub use number::application_number;
 pub use record::{
     AcceptRecord, ApplyRecord, CaseRecord, FinishRecord, HandleRecord, SpecialRecord,

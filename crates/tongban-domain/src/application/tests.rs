@@ -639,3 +639,123 @@ fn the_gbt_39046_record_has_every_data_set_of_a_completed_case() {
         ("1", "SF123")
     );
 }
+
+#[test]
+fn an_accepted_case_gives_a_dated_acceptance_notice_and_no_other() {
+    let c = Case::accepted();
+    assert_eq!(c.app.notice_kinds(), [NoticeKind::Acceptance]);
+    let notice = c
+        .app
+        .notice(NoticeKind::Acceptance, &cal())
+        .unwrap()
+        .unwrap();
+    assert_eq!(notice.issued_on, date!(2026 - 03 - 02));
+    let NoticeBody::Acceptance {
+        promised_days, due, ..
+    } = notice.body
+    else {
+        panic!("not an acceptance notice")
+    };
+    assert_eq!((promised_days, due), (10, Some(date!(2026 - 03 - 16))));
+    assert!(c.app.notice(NoticeKind::Refusal, &cal()).unwrap().is_none());
+    assert!(
+        c.app
+            .notice(NoticeKind::Correction, &cal())
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn an_incomplete_acceptance_notice_lists_the_missing_materials_and_the_deadline() {
+    let mut c = Case::new(facts());
+    c.attach("申请书");
+    c.attach("营业执照");
+    c.ok(&citizen(), Command::Submit);
+    c.ok(
+        &clerk(),
+        Command::Accept {
+            mode: AcceptanceMode::Incomplete,
+            missing: vec!["健康证明".into()],
+            deadline: Some(date!(2026 - 03 - 09)),
+        },
+    );
+    let notice = c
+        .app
+        .notice(NoticeKind::Acceptance, &cal())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        notice.body,
+        NoticeBody::Acceptance {
+            mode: AcceptanceMode::Incomplete,
+            promised_days: 10,
+            due: Some(date!(2026 - 03 - 16)),
+            missing: vec!["健康证明".into()],
+            missing_deadline: Some(date!(2026 - 03 - 09)),
+        }
+    );
+}
+
+#[test]
+fn the_extension_notice_is_dated_the_day_of_the_extension_and_moves_the_due_date() {
+    let mut c = Case::accepted();
+    c.today = date!(2026 - 03 - 05);
+    c.ok(
+        &approver(),
+        Command::Extend {
+            reason: "需要补充调查".into(),
+        },
+    );
+    let notice = c
+        .app
+        .notice(NoticeKind::Extension, &cal())
+        .unwrap()
+        .unwrap();
+    assert_eq!(notice.issued_on, date!(2026 - 03 - 05));
+    assert_eq!(
+        notice.body,
+        NoticeBody::Extension {
+            days: 10,
+            reason: "需要补充调查".into(),
+            due: Some(date!(2026 - 03 - 30)),
+        }
+    );
+    let acceptance = c
+        .app
+        .notice(NoticeKind::Acceptance, &cal())
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(acceptance.body, NoticeBody::Acceptance { due: Some(d), .. } if d == date!(2026 - 03 - 16)),
+        "the acceptance notice still says what it said on its day"
+    );
+}
+
+#[test]
+fn a_refused_case_gives_the_refusal_and_a_not_accepted_case_its_decision() {
+    let mut c = Case::submitted_complete();
+    c.ok(
+        &clerk(),
+        Command::RefuseAcceptance {
+            reason: "申请事项不属于本机关职权范围".into(),
+        },
+    );
+    assert_eq!(c.app.notice_kinds(), [NoticeKind::NotAccepted]);
+    let notice = c
+        .app
+        .notice(NoticeKind::NotAccepted, &cal())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        notice.body,
+        NoticeBody::NotAccepted {
+            reason: "申请事项不属于本机关职权范围".into()
+        }
+    );
+    assert_eq!(
+        NoticeKind::parse("not-accepted"),
+        Some(NoticeKind::NotAccepted)
+    );
+    assert_eq!(NoticeKind::parse("licence"), None);
+}

@@ -18,7 +18,9 @@ use tongban_domain::application::{Command, Status};
 use super::case_form::{
     ActionForm, DraftForm, HistoryRow, MaterialSlot, history, materials, status_line,
 };
+use super::case_notices::{NoticeLink, links};
 use super::chrome::Chrome;
+use super::elder_steps::{self, HOTLINE, Step, StepExtras};
 use super::form::{Errors, t};
 use super::viewer::{Viewer, urlencode};
 use crate::api::applications::read_upload;
@@ -27,6 +29,9 @@ use crate::state::AppState;
 
 /// The upload form's field naming which material slot (for the error's place on the page).
 const SLOT_FIELD: &str = "slot";
+
+/// The upload form's field naming the 长者版 step it was sent from.
+const STEP_FIELD: &str = "step";
 
 /// The page of a case for its applicant.
 pub fn case_path(id: &str) -> String {
@@ -84,6 +89,9 @@ pub async fn apply(
 pub struct DoneQuery {
     #[serde(default)]
     pub done: String,
+    /// The 长者版 step to show (`applicant`, `phone`, `material-0` …).
+    #[serde(default)]
+    pub step: String,
 }
 
 fn notice_key(done: &str) -> Option<&'static str> {
@@ -114,6 +122,13 @@ pub struct CasePage {
     commitment_text: String,
     commitment_signed: bool,
     history: Vec<HistoryRow>,
+    /// The printable notices the case has given.
+    notices: Vec<NoticeLink>,
+    /// 长者版: the status in one sentence and the next thing to do.
+    elder_status: String,
+    elder_next: String,
+    /// The item's consultation phone.
+    phone: String,
     notice: Option<&'static str>,
     errors: Errors,
 }
@@ -156,12 +171,18 @@ async fn case_page(
             String::new()
         },
         next: String::new(),
+        step: String::new(),
     });
     let f = DraftForm {
         revision: v.app.revision.to_string(),
         ..f
     };
+    let (elder_status, elder_next) = elder_steps::status_sentence(&v);
+    let phone = hotline(state, who, id).await;
     Ok(CasePage {
+        elder_status,
+        elder_next,
+        phone,
         c: viewer.chrome(),
         status_line: status_line(&v, &department),
         editable: status == Status::Draft,
@@ -176,11 +197,117 @@ async fn case_page(
         commitment_text: commitment_text(&v.app.item_name),
         commitment_signed: v.app.commitment.is_some(),
         history: history(&v, false),
+        notices: links(&v.app, &case_path(id)),
         f,
         notice,
         errors,
         v,
     })
+}
+
+/// The item's consultation phone, or the 12345 hotline when it names none.
+async fn hotline(state: &AppState, who: &Principal, id: &str) -> String {
+    state
+        .app
+        .application_item(who, id)
+        .await
+        .ok()
+        .map(|item| item.item.consultation_phone)
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| HOTLINE.to_string())
+}
+
+/// The 长者版 page of one step of a draft; `None` when the case is no longer a draft (its
+/// page is then the status page).
+async fn step_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    step: Step,
+    typed: Option<&DraftForm>,
+    uploaded: bool,
+    errors: Errors,
+) -> Result<Option<elder_steps::StepPage>, WebError> {
+    let who = viewer.principal().ok_or(AppError::Unauthenticated)?;
+    let v = state.app.application_view(who, id).await?;
+    if v.app.status != Status::Draft {
+        return Ok(None);
+    }
+    let extras = StepExtras {
+        commitment_text: commitment_text(&v.app.item_name),
+        phone: hotline(state, who, id).await,
+        uploaded,
+    };
+    Ok(Some(elder_steps::step_page(
+        viewer.chrome(),
+        v,
+        step,
+        typed,
+        extras,
+        errors,
+    )))
+}
+
+/// Saves the one answer of a 长者版 step and goes on to the next step.
+async fn save_step(
+    state: &AppState,
+    viewer: &Viewer,
+    who: &Principal,
+    id: &str,
+    step: Step,
+    f: DraftForm,
+) -> Result<Response, WebError> {
+    let errors = elder_steps::check_step(step, &f);
+    let result: Result<(), Errors> = if errors.any() {
+        Err(errors)
+    } else {
+        let app = state.app.application(who, id).await?;
+        let mut form = app.form.clone();
+        let answer = match step {
+            Step::Applicant => Some(("applicant", f.applicant.trim())),
+            Step::Phone => Some(("phone", f.phone.trim())),
+            Step::Description => Some(("description", f.description.trim())),
+            Step::Material(_) | Step::Commitment => None,
+        };
+        let revision = f.revision.trim().parse().ok();
+        let outcome = match answer {
+            Some((key, value)) => {
+                form.insert(key.to_string(), value.to_string());
+                state
+                    .app
+                    .act_on_application(who, id, revision, Command::SaveDraft { form })
+                    .await
+                    .map(|_| ())
+            }
+            None if step == Step::Commitment
+                && f.commit == "1"
+                && app.allows_commitment
+                && app.commitment.is_none() =>
+            {
+                let text = commitment_text(&app.item_name);
+                state
+                    .app
+                    .act_on_application(who, id, revision, Command::SignCommitment { text })
+                    .await
+                    .map(|_| ())
+            }
+            None => Ok(()),
+        };
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(err) => Err(errors_of(err)?),
+        }
+    };
+    match result {
+        Ok(()) => {
+            let v = state.app.application_view(who, id).await?;
+            Ok(Redirect::to(&elder_steps::next_url(&v, step)).into_response())
+        }
+        Err(errors) => match step_page(state, viewer, id, step, Some(&f), false, errors).await? {
+            Some(page) => Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()),
+            None => Ok(Redirect::to(&case_path(id)).into_response()),
+        },
+    }
 }
 
 /// Personal data must not be kept by browsers or proxies.
@@ -208,6 +335,15 @@ pub async fn show(
         let app = state.app.application(who, &id).await?;
         if app.agent_account.as_deref() != Some(who.account_id()) {
             return Ok(Redirect::to(&format!("/work{}", case_path(&id))).into_response());
+        }
+    }
+    let step = Step::parse(&query.step);
+    if viewer.elder || step.is_some() {
+        let step = step.unwrap_or(Step::Applicant);
+        let uploaded = query.done == "uploaded";
+        let page = step_page(&state, &viewer, &id, step, None, uploaded, Errors::none());
+        if let Some(page) = page.await? {
+            return Ok(no_store(page.into_response()));
         }
     }
     let page = case_page(
@@ -247,6 +383,9 @@ pub async fn save(
         Ok(who) => who,
         Err(redirect) => return Ok(redirect.into_response()),
     };
+    if let Some(step) = Step::parse(&f.step) {
+        return save_step(&state, &viewer, who, &id, step, f).await;
+    }
     let to_check = f.next == "check";
     let errors = f.check(to_check);
     if errors.any() {
@@ -299,6 +438,7 @@ pub async fn upload(
     };
     let upload = read_upload(form).await?;
     let slot = upload.other.get(SLOT_FIELD).cloned().unwrap_or_default();
+    let step = upload.other.get(STEP_FIELD).and_then(|s| Step::parse(s));
     let field = format!("file-{slot}");
     let result = if upload.bytes.is_empty() {
         Err(AppError::field(
@@ -320,9 +460,15 @@ pub async fn upload(
             .await
     };
     match result {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("{}?done=uploaded#{field}", case_path(&id))).into_response())
-        }
+        Ok(_) => match step {
+            Some(step) => {
+                let to = format!("{}&done=uploaded", elder_steps::step_url(&id, step));
+                Ok(Redirect::to(&to).into_response())
+            }
+            None => Ok(
+                Redirect::to(&format!("{}?done=uploaded#{field}", case_path(&id))).into_response(),
+            ),
+        },
         Err(err) => {
             let rename = [("file", field.as_str()), ("status", "")];
             let errors = match err {
@@ -333,6 +479,13 @@ pub async fn upload(
                 }
                 other => Errors::from_app(other, &rename)?,
             };
+            if let Some(step) = step {
+                let page = step_page(&state, &viewer, &id, step, None, false, errors);
+                if let Some(page) = page.await? {
+                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+                }
+                return Ok(Redirect::to(&case_path(&id)).into_response());
+            }
             let page = case_page(&state, &viewer, who, &id, None, None, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -344,7 +497,11 @@ pub async fn upload(
 pub struct CheckPage {
     c: Chrome,
     v: ApplicationView,
-    rows: Vec<(&'static str, String)>,
+    /// (field key, label, value).
+    rows: Vec<(&'static str, &'static str, String)>,
+    /// 长者版: the last step (上一步) and the item's phone.
+    last_step: String,
+    phone: String,
     slots: Vec<MaterialSlot>,
     missing: Vec<String>,
     commitment_signed: bool,
@@ -361,10 +518,18 @@ async fn check_page(
     let v = state.app.application_view(who, id).await?;
     let rows = super::case_form::FIELDS
         .iter()
-        .map(|(k, label)| (t(label), v.app.form.get(*k).cloned().unwrap_or_default()))
+        .map(|(k, label)| {
+            (
+                *k,
+                t(label),
+                v.app.form.get(*k).cloned().unwrap_or_default(),
+            )
+        })
         .collect();
     Ok(CheckPage {
         c: viewer.chrome(),
+        last_step: elder_steps::last_step_url(&v),
+        phone: hotline(state, who, id).await,
         rows,
         slots: materials(&v),
         missing: v

@@ -33,6 +33,9 @@ pub struct DraftForm {
     /// `save` (保存草稿) or `check` (下一步：核对).
     #[serde(default)]
     pub next: String,
+    /// The 长者版 step this answer belongs to ('' for the whole form).
+    #[serde(default)]
+    pub step: String,
 }
 
 impl DraftForm {
@@ -107,6 +110,12 @@ pub struct ActionForm {
     pub tracking_number: String,
     #[serde(default)]
     pub truthful: String,
+    /// A standard reason picked for a refusal (its text; empty for "other").
+    #[serde(default)]
+    pub pick: String,
+    /// The item's legal basis (设定依据) cited by a refusal; empty when not cited.
+    #[serde(default)]
+    pub basis: String,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -118,6 +127,25 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 impl ActionForm {
+    /// The reason a refusal carries: the standard reason picked, the legal basis cited and
+    /// what was typed, in that order. Empty when neither a reason was picked nor typed (a
+    /// cited basis alone is no reason), so that the case refuses it.
+    pub fn composed_reason(&self) -> String {
+        let pick = self.pick.trim();
+        let typed = self.reason.trim();
+        if pick.is_empty() && typed.is_empty() {
+            return String::new();
+        }
+        let basis = self.basis.trim();
+        let cited = (!basis.is_empty()).then(|| format!("{}{basis}", t("work_case.basis_prefix")));
+        [Some(pick.to_string()), cited, Some(typed.to_string())]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+
     pub fn revision(&self) -> Option<u64> {
         self.revision.trim().parse().ok()
     }
@@ -142,9 +170,13 @@ impl ActionForm {
             "request_correction" => ActionDto::RequestCorrection {
                 items: lines(&f.lines),
             },
-            "refuse_acceptance" => ActionDto::RefuseAcceptance { reason: f.reason },
+            "refuse_acceptance" => ActionDto::RefuseAcceptance {
+                reason: self.composed_reason(),
+            },
             "approve" => ActionDto::Approve { opinion: f.opinion },
-            "refuse" => ActionDto::Refuse { reason: f.reason },
+            "refuse" => ActionDto::Refuse {
+                reason: self.composed_reason(),
+            },
             "return" => ActionDto::Return {
                 to: f.to,
                 step: f.step.trim().parse().ok(),
@@ -350,6 +382,38 @@ mod tests {
             .to_action()
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_refusal_reason_is_the_picked_reason_the_cited_basis_and_the_typed_words() {
+        let form = ActionForm {
+            action: "refuse".into(),
+            pick: "不符合法定条件".into(),
+            basis: "《中华人民共和国行政许可法》第三十八条".into(),
+            reason: "  经营场所面积不足  ".into(),
+            ..ActionForm::default()
+        };
+        let ActionDto::Refuse { reason } = form.to_action().unwrap() else {
+            panic!("not a refusal")
+        };
+        assert_eq!(
+            reason,
+            "不符合法定条件；依据《中华人民共和国行政许可法》第三十八条；经营场所面积不足"
+        );
+        let only_basis = ActionForm {
+            basis: "《某法》".into(),
+            ..ActionForm::default()
+        };
+        assert_eq!(
+            only_basis.composed_reason(),
+            "",
+            "a basis alone is no reason"
+        );
+        let typed = ActionForm {
+            reason: "申请人自行说明".into(),
+            ..ActionForm::default()
+        };
+        assert_eq!(typed.composed_reason(), "申请人自行说明");
     }
 
     #[test]

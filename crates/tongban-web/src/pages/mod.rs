@@ -10,9 +10,11 @@ mod applications;
 mod auth;
 mod calendar;
 mod case_form;
+mod case_notices;
 mod chrome;
 mod department;
 mod due_date;
+mod elder_steps;
 mod exports;
 mod flow_svg;
 mod form;
@@ -69,6 +71,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/applications/{id}/check", get(applications::check))
         .route("/applications/{id}/act", post(applications::act))
         .route("/applications/{id}/files/{blob}", get(applications::file))
+        .route(
+            "/applications/{id}/notices/{kind}",
+            get(case_notices::for_applicant),
+        )
         .route("/lists", get(lists::index))
         .route("/lists/{list}/diff", get(lists::diff))
         .route("/lists/{list}/{edition}", get(lists::edition))
@@ -119,6 +125,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/work/applications/{id}",
             get(work_cases::show).post(work_cases::act),
+        )
+        .route(
+            "/work/applications/{id}/notices/{kind}",
+            get(case_notices::for_staff),
         )
         .route(
             "/work/walk-in",

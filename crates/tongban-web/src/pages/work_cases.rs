@@ -18,6 +18,7 @@ use tongban_domain::application::{
 
 use super::applications::case_path;
 use super::case_form::{ActionForm, HistoryRow, MaterialSlot, history, materials, status_line};
+use super::case_notices::{NoticeLink, links};
 use super::chrome::Chrome;
 use super::form::{Errors, t};
 use super::viewer::{Viewer, urlencode};
@@ -126,7 +127,14 @@ pub struct StaffCasePage {
     applicant_masked: String,
     slots: Vec<MaterialSlot>,
     history: Vec<HistoryRow>,
+    /// The printable notices the case has given.
+    notices: Vec<NoticeLink>,
     allowed: Vec<&'static str>,
+    /// The item version's 设定依据, offered for citing in a refusal ('' when not needed).
+    legal_basis: String,
+    /// Standard reasons offered for 不予受理 and for 不予许可.
+    refuse_acceptance_reasons: [&'static str; 3],
+    refuse_reasons: [&'static str; 3],
     /// Earlier steps a case may be returned to: (index, name).
     earlier_steps: Vec<(usize, String)>,
     /// What the viewer typed, kept after a refusal or a conflict.
@@ -194,6 +202,16 @@ async fn staff_page(
     if allowed.contains(&"request_correction") && v.app.allows_incomplete {
         allowed.push("accept_incomplete");
     }
+    let legal_basis = if allowed.contains(&"refuse") || allowed.contains(&"refuse_acceptance") {
+        state
+            .app
+            .application_item(who, id)
+            .await
+            .map(|item| item.item.legal_basis)
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let earlier_steps = v
         .app
         .route
@@ -209,7 +227,19 @@ async fn staff_page(
         applicant_masked: v.app.applicant_shown(),
         slots: materials(&v),
         history: history(&v, true),
+        notices: links(&v.app, &staff_case_path(id)),
         allowed,
+        legal_basis,
+        refuse_acceptance_reasons: [
+            t("work_case.reason.not_competent"),
+            t("work_case.reason.overdue_correction"),
+            t("work_case.reason.no_licence_needed"),
+        ],
+        refuse_reasons: [
+            t("work_case.reason.conditions"),
+            t("work_case.reason.overdue_correction"),
+            t("work_case.reason.false_materials"),
+        ],
         earlier_steps,
         f,
         notice,

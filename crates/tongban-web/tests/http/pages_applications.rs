@@ -8,7 +8,7 @@ use reqwest::{Client, StatusCode};
 use crate::api_applications::{CLERK, OTHER_CLERK, PNG, county_item, multipart};
 use crate::support::{CITIZEN_PW, PASSWORD, TestApp, client, spawn_app};
 
-async fn browser(app: &TestApp, login: &str, password: &str) -> Client {
+pub(crate) async fn browser(app: &TestApp, login: &str, password: &str) -> Client {
     let browser = client();
     let csrf = csrf(&get(app, &browser, "/login").await.1);
     let res = browser
@@ -25,23 +25,23 @@ async fn browser(app: &TestApp, login: &str, password: &str) -> Client {
     browser
 }
 
-async fn get(app: &TestApp, browser: &Client, path: &str) -> (StatusCode, String) {
+pub(crate) async fn get(app: &TestApp, browser: &Client, path: &str) -> (StatusCode, String) {
     let res = browser.get(app.url(path)).send().await.unwrap();
     (res.status(), res.text().await.unwrap())
 }
 
-fn csrf(html: &str) -> String {
+pub(crate) fn csrf(html: &str) -> String {
     hidden(html, "csrf")
 }
 
-fn hidden(html: &str, name: &str) -> String {
+pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("a hidden field") + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
 /// Posts a form; the status and the `Location` (or the body).
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     browser: &Client,
     path: &str,
@@ -56,7 +56,7 @@ async fn post(
 }
 
 /// The citizen's draft case started from the guide page; the case page's path.
-async fn started(app: &TestApp, citizen: &Client) -> (String, Vec<String>) {
+pub(crate) async fn started(app: &TestApp, citizen: &Client) -> (String, Vec<String>) {
     let token = app.token("citizen", CITIZEN_PW).await;
     let (item, required) = county_item(app, &token).await;
     let (status, guide) = get(app, citizen, &format!("/items/{item}")).await;
