@@ -78,9 +78,14 @@ fn definition(code: &str) -> Result<BundleDef, AppError> {
         .ok_or(AppError::NotFound("该一件事"))
 }
 
-/// A part's materials the bundle's files can stand for (required or 可容缺).
+/// A part's materials the bundle's files can stand for (required or 可容缺): the case takes
+/// no others.
 fn wanted(item: &tongban_domain::catalog::ServiceItem) -> Vec<String> {
-    item.materials.iter().map(|m| m.name.clone()).collect()
+    item.materials
+        .iter()
+        .filter(|m| m.required || m.may_be_missing)
+        .map(|m| m.name.clone())
+        .collect()
 }
 
 impl App {
@@ -115,7 +120,11 @@ impl App {
         let items = self.bundle_items(&def).await?;
         let mut materials: Vec<BundleMaterial> = Vec::new();
         for (_, item) in &items {
-            for m in &item.materials {
+            for m in item
+                .materials
+                .iter()
+                .filter(|m| m.required || m.may_be_missing)
+            {
                 let required = m.required && !m.may_be_missing;
                 match materials.iter_mut().find(|b| b.name == m.name) {
                     Some(b) => {

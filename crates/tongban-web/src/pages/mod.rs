@@ -8,6 +8,7 @@ mod admin_items;
 mod admin_list_import;
 mod applications;
 mod auth;
+mod bundles;
 mod calendar;
 mod case_form;
 mod chrome;
@@ -56,6 +57,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/items/{id}", get(items::guide))
         .route("/items/{id}/apply", post(applications::apply))
         .route("/me/applications", get(applications::mine))
+        .route("/bundles", get(bundles::index))
+        .route(
+            "/bundles/{code}/apply",
+            get(bundles::apply_form).post(bundles::apply_submit).layer(
+                axum::extract::DefaultBodyLimit::max(viewer::MAX_UPLOAD_BYTES),
+            ),
+        )
+        .route("/bundles/{id}", get(bundles::show))
         .route(
             "/applications/{id}",
             get(applications::show).post(applications::save),

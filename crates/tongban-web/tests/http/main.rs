@@ -18,5 +18,6 @@ mod logs;
 mod notices;
 mod pages;
 mod pages_applications;
+mod pages_bundles;
 mod pages_flows;
 mod support;
