@@ -1,7 +1,7 @@
 //! The staff case pages: one case on one page (`/work/applications/{id}`) with the applicant
-//! (masked), materials, timeline and clock, and only the actions the viewer may take now, each
-//! a small form carrying the revision the page showed; and the window clerk's walk-in
-//! registration (`/work/walk-in`), which starts a case on the window channel.
+//! (masked), materials, timeline, clock and GB/T 39046 record, and only the actions the viewer
+//! may take now, each a small form carrying the revision the page showed; and the window
+//! clerk's walk-in registration (`/work/walk-in`), which starts a case on the window channel.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -131,6 +131,8 @@ pub struct StaffCasePage {
     earlier_steps: Vec<(usize, String)>,
     /// What the viewer typed, kept after a refusal or a conflict.
     f: ActionForm,
+    /// The GB/T 39046 data sets, in a collapsed section.
+    record: tongban_domain::application::CaseRecord,
     notice: bool,
     errors: Errors,
 }
@@ -194,6 +196,7 @@ async fn staff_page(
     if allowed.contains(&"request_correction") && v.app.allows_incomplete {
         allowed.push("accept_incomplete");
     }
+    let record = state.app.case_record(who, id).await?;
     let earlier_steps = v
         .app
         .route
@@ -212,6 +215,7 @@ async fn staff_page(
         allowed,
         earlier_steps,
         f,
+        record,
         notice,
         errors,
         v,

@@ -9,6 +9,7 @@ mod api_access;
 mod api_applications;
 mod api_catalog;
 mod api_flows;
+mod api_record;
 mod catalog_pages;
 mod exports;
 mod list_import;
