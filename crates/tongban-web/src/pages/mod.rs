@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/work/walk-in",
             get(work_cases::walk_in_form).post(work_cases::walk_in_submit),
         )
+        .route("/work/walk-in/register", post(work_cases::walk_in_register))
         .route("/work/citizens", get(me::find_citizen))
         .route("/work/citizens/{id}", get(me::citizen_record))
         .route("/admin", get(admin::dashboard))

@@ -1,7 +1,8 @@
 //! The staff case pages: one case on one page (`/work/applications/{id}`) with the applicant
 //! (masked), materials, timeline, clock and GB/T 39046 record, and only the actions the viewer
 //! may take now, each a small form carrying the revision the page showed; and the window
-//! clerk's walk-in registration (`/work/walk-in`), which starts a case on the window channel.
+//! clerk's walk-in registration (`/work/walk-in`), which finds the applicant's account or
+//! registers a citizen who has none, and starts a case on the window channel.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -311,11 +312,33 @@ pub struct WalkInForm {
     pub key: String,
 }
 
+/// Registering a walk-in citizen who has no account.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WalkInRegisterForm {
+    #[serde(default)]
+    pub real_name: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub item_id: String,
+}
+
+/// A citizen just registered at the window: the login and the first password, shown once.
+pub struct Registered {
+    pub login: String,
+    pub name_masked: String,
+    pub password: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "walk_in.html")]
 pub struct WalkInPage {
     c: Chrome,
     f: WalkInForm,
+    reg: WalkInRegisterForm,
+    registered: Option<Registered>,
     errors: Errors,
 }
 
@@ -328,7 +351,58 @@ fn walk_in_page(viewer: &Viewer, f: WalkInForm, errors: Errors) -> WalkInPage {
     WalkInPage {
         c: viewer.chrome(),
         f: WalkInForm { key, ..f },
+        reg: WalkInRegisterForm::default(),
+        registered: None,
         errors,
+    }
+}
+
+/// `POST /work/walk-in/register`: the clerk registers a citizen who has no account (the same
+/// checks as self-registration, each wrong field named next to it); the page then shows the
+/// login and first password once, with the login filled in to start the case.
+pub async fn walk_in_register(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Form(reg): Form<WalkInRegisterForm>,
+) -> Result<Response, WebError> {
+    let who = match viewer.require_login() {
+        Ok(who) => who,
+        Err(redirect) => return Ok(redirect.into_response()),
+    };
+    let result = state
+        .app
+        .register_walk_in(who, &reg.real_name, &reg.id_number, &reg.phone)
+        .await;
+    match result {
+        Ok(done) => {
+            let f = WalkInForm {
+                login: done.applicant.login.clone(),
+                item_id: reg.item_id.clone(),
+                key: String::new(),
+            };
+            let mut page = walk_in_page(&viewer, f, Errors::none());
+            page.registered = Some(Registered {
+                login: done.applicant.login,
+                name_masked: done.applicant.name_masked,
+                password: done.initial_password,
+            });
+            Ok(super::applications::no_store(page.into_response()))
+        }
+        Err(err) => {
+            let rename = [
+                ("real_name", "reg_real_name"),
+                ("id_number", "reg_id_number"),
+                ("phone", "reg_phone"),
+            ];
+            let errors = Errors::from_app(err, &rename)?;
+            let f = WalkInForm {
+                item_id: reg.item_id.clone(),
+                ..WalkInForm::default()
+            };
+            let mut page = walk_in_page(&viewer, f, errors);
+            page.reg = reg;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
     }
 }
 

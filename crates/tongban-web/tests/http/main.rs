@@ -21,4 +21,5 @@ mod pages;
 mod pages_applications;
 mod pages_bundles;
 mod pages_flows;
+mod pages_walk_in;
 mod support;
