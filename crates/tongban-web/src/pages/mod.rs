@@ -23,6 +23,7 @@ mod home;
 mod items;
 mod list_files;
 mod lists;
+mod mandates;
 mod me;
 mod notices;
 mod org;
@@ -123,6 +124,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/me", get(me::me))
         .route("/me/notices", get(notices::inbox))
+        .route("/me/mandates", get(mandates::list).post(mandates::grant))
+        .route("/me/mandates/{id}/revoke", post(mandates::revoke))
         .route("/me/notices/read", post(notices::mark_all_read))
         .route("/work", get(me::work))
         .route(

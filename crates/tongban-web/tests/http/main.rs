@@ -21,5 +21,6 @@ mod pages;
 mod pages_applications;
 mod pages_bundles;
 mod pages_flows;
+mod pages_mandates;
 mod pages_walk_in;
 mod support;

@@ -254,3 +254,11 @@ async fn the_api_lists_bundles_applies_with_one_multipart_body_and_reads_the_bun
         "another citizen cannot see it"
     );
 }
+
+/// Percent-encodes a query value.
+pub fn enc(text: &str) -> String {
+    serde_urlencoded::to_string([("x", text)])
+        .unwrap()
+        .trim_start_matches("x=")
+        .to_string()
+}
