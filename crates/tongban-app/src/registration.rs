@@ -29,6 +29,18 @@ impl App {
     /// Creates a citizen account. Returns the new account's login name. Every wrong field is
     /// reported at once, each with what to fix.
     pub async fn register_citizen(&self, form: CitizenRegistration) -> Result<String, AppError> {
+        self.create_citizen(form, None)
+            .await
+            .map(|(login, _)| login)
+    }
+
+    /// Creates a citizen account; `registered_by` is the window clerk who registered a walk-in
+    /// applicant (the event's actor), `None` for self-registration. Returns login and account id.
+    pub(crate) async fn create_citizen(
+        &self,
+        form: CitizenRegistration,
+        registered_by: Option<String>,
+    ) -> Result<(String, String), AppError> {
         let mut errors = Vec::new();
         let name = collect(&mut errors, person_name("real_name", &form.real_name));
         let id = collect(
@@ -44,6 +56,7 @@ impl App {
         };
         let key = self.id_number_key(id.as_str());
         let account_id = uuid::Uuid::now_v7().to_string();
+        let new_id = account_id.clone();
         let login = format!("c{}", &key[..10.min(key.len())]);
         let at_ms = self.now_ms();
         let account = AccountRow {
@@ -71,13 +84,18 @@ impl App {
                 Box::pin(async move {
                     ctx.insert_account(&account).await?;
                     ctx.insert_citizen_profile(&profile).await?;
+                    let (actor, channel) = match registered_by {
+                        Some(clerk) => (clerk, "window"),
+                        None => (account.id.clone(), "self"),
+                    };
                     ctx.append_event(NewEvent {
                         at_ms,
-                        actor: account.id.clone(),
+                        actor,
                         action: "account.registered".into(),
                         entity_type: "account".into(),
                         entity_id: account.id.clone(),
-                        payload: json!({ "kind": "citizen", "login": account.login }),
+                        payload: json!({ "kind": "citizen", "login": account.login,
+                                         "channel": channel }),
                     })
                     .await?;
                     Ok::<_, AppError>(())
@@ -92,7 +110,7 @@ impl App {
                 ),
                 other => other,
             })?;
-        Ok(login)
+        Ok((login, new_id))
     }
 
     /// Creates an enterprise account; its login is the USCC.
@@ -198,6 +216,22 @@ fn mobile(field: &'static str, value: &str) -> Result<String, AppError> {
     Ok(value.to_string())
 }
 
+/// A first password for an account a clerk registered: 10 characters from an alphabet
+/// without look-alikes, with letters and digits, to be changed at first sign-in.
+pub(crate) fn initial_password() -> String {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
+    const DIGITS: &[u8] = b"23456789";
+    let bytes: [u8; 10] = rand::random();
+    bytes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let set = if i % 2 == 0 { LETTERS } else { DIGITS };
+            char::from(set[usize::from(*b) % set.len()])
+        })
+        .collect()
+}
+
 /// At least 8 characters, with a letter and a digit.
 fn password_policy(value: &str) -> Result<String, AppError> {
     let long_enough = (8..=128).contains(&value.chars().count());
@@ -223,6 +257,13 @@ mod tests {
         assert!(password_policy("abcdefgh").is_err());
         assert!(password_policy("abc123").is_err());
         assert!(password_policy("Tongban2026").is_ok());
+    }
+
+    #[test]
+    fn an_initial_password_meets_the_policy() {
+        let first = initial_password();
+        assert!(password_policy(&first).is_ok(), "{first}");
+        assert_ne!(first, initial_password());
     }
 
     #[test]

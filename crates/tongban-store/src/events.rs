@@ -33,6 +33,21 @@ pub enum VerifyOutcome {
     HeadMismatch { head_seq: i64, last_seq: i64 },
 }
 
+/// One row of the log as consumers see it.
+fn event_row(row: &AnyRow) -> Result<EventRow, StoreError> {
+    let record = record_from_row(row)?;
+    Ok(EventRow {
+        seq: record.seq,
+        at_ms: record.at_ms,
+        actor: record.actor,
+        action: record.action,
+        entity_type: record.entity_type,
+        entity_id: record.entity_id,
+        payload: record.payload,
+        hash: hex::encode(record.hash),
+    })
+}
+
 const SELECT_EVENTS: &str =
     "SELECT seq, at_ms, actor, action, entity_type, entity_id, payload, prev_hash, hash
      FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
@@ -46,21 +61,26 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                let record = record_from_row(row)?;
-                Ok(EventRow {
-                    seq: record.seq,
-                    at_ms: record.at_ms,
-                    actor: record.actor,
-                    action: record.action,
-                    entity_type: record.entity_type,
-                    entity_id: record.entity_id,
-                    payload: record.payload,
-                    hash: hex::encode(record.hash),
-                })
-            })
-            .collect()
+        rows.iter().map(event_row).collect()
+    }
+
+    /// The events of one entity (e.g. one case), oldest first. The log has no per-entity index
+    /// by design (it doubled the cost of every append), so this scans; it serves rare reads of
+    /// one record, never a list.
+    pub async fn events_of(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at_ms, actor, action, entity_type, entity_id, payload, prev_hash, hash
+             FROM events WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq",
+        )
+        .bind(entity_type)
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event_row).collect()
     }
 
     /// The newest event's sequence number (0 when the log is empty).

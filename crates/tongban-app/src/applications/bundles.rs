@@ -49,6 +49,23 @@ pub struct BundleView {
     pub parts: Vec<QueueEntry>,
 }
 
+/// A material of a bundle's one set: the union of its parts' materials.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleMaterial {
+    pub name: String,
+    /// Some part needs it and none may do without it (not 可容缺).
+    pub required: bool,
+    /// The names of the parts' items that ask for it.
+    pub items: Vec<String>,
+}
+
+/// What the one form of a bundle asks for: its definition (fields, parts) and its materials.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleForm {
+    pub def: BundleDef,
+    pub materials: Vec<BundleMaterial>,
+}
+
 /// The bundle definitions on offer.
 pub fn bundle_definitions() -> Vec<BundleDef> {
     builtin_bundles()
@@ -61,9 +78,14 @@ fn definition(code: &str) -> Result<BundleDef, AppError> {
         .ok_or(AppError::NotFound("该一件事"))
 }
 
-/// A part's materials the bundle's files can stand for (required or 可容缺).
+/// A part's materials the bundle's files can stand for (required or 可容缺): the case takes
+/// no others.
 fn wanted(item: &tongban_domain::catalog::ServiceItem) -> Vec<String> {
-    item.materials.iter().map(|m| m.name.clone()).collect()
+    item.materials
+        .iter()
+        .filter(|m| m.required || m.may_be_missing)
+        .map(|m| m.name.clone())
+        .collect()
 }
 
 impl App {
@@ -89,6 +111,38 @@ impl App {
             out.push((hit.item_id, view.item));
         }
         Ok(out)
+    }
+
+    /// The form of a bundle: its fields and the union of the materials its parts' published
+    /// items ask for, required ones first.
+    pub async fn bundle_form(&self, code: &str) -> Result<BundleForm, AppError> {
+        let def = definition(code)?;
+        let items = self.bundle_items(&def).await?;
+        let mut materials: Vec<BundleMaterial> = Vec::new();
+        for (_, item) in &items {
+            for m in item
+                .materials
+                .iter()
+                .filter(|m| m.required || m.may_be_missing)
+            {
+                let required = m.required && !m.may_be_missing;
+                match materials.iter_mut().find(|b| b.name == m.name) {
+                    Some(b) => {
+                        b.required |= required;
+                        if !b.items.contains(&item.name) {
+                            b.items.push(item.name.clone());
+                        }
+                    }
+                    None => materials.push(BundleMaterial {
+                        name: m.name.clone(),
+                        required,
+                        items: vec![item.name.clone()],
+                    }),
+                }
+            }
+        }
+        materials.sort_by_key(|m| !m.required);
+        Ok(BundleForm { def, materials })
     }
 
     /// Applies for a bundle: checks the one form and the one set of materials against every

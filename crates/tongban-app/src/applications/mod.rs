@@ -16,13 +16,16 @@ mod notify;
 mod project;
 mod queue;
 mod rebuild;
+mod record;
 mod seed;
 mod start;
 mod sweep;
 mod view;
 mod walk_in;
 
-pub use bundles::{BundleFile, BundleRequest, BundleView, bundle_definitions};
+pub use bundles::{
+    BundleFile, BundleForm, BundleMaterial, BundleRequest, BundleView, bundle_definitions,
+};
 pub use documents::CaseNotice;
 pub use mandates::{MandateRequest, MandateView};
 pub use queue::{QueueEntry, WorkQueue};
@@ -31,7 +34,7 @@ pub use seed::HistoryReport;
 pub use start::StartRequest;
 pub use sweep::SweepReport;
 pub use view::ApplicationView;
-pub use walk_in::WalkInApplicant;
+pub use walk_in::{WalkInApplicant, WalkInRegistered};
 
 use tongban_domain::application::{Application, TransitionError};
 use tongban_store::ApplicationRow;

@@ -19,6 +19,8 @@ pub struct QueueEntry {
     pub id: String,
     pub number: String,
     pub item_name: String,
+    /// The department handling the case (承办).
+    pub department_id: String,
     /// Masked name of the applicant (张*).
     pub applicant_masked: String,
     pub status_zh: &'static str,
@@ -74,6 +76,7 @@ impl App {
             id: view.app.id.clone(),
             number: view.app.number.clone(),
             item_name: view.app.item_name.clone(),
+            department_id: view.app.department_id.clone(),
             applicant_masked: view.app.applicant_shown(),
             status_zh: view.status_zh,
             step_zh: view.step_zh.clone(),

@@ -52,6 +52,24 @@ contract!(
     super::consumers_page_through_events_with_a_cursor
 );
 
+async fn one_entitys_events_are_read_oldest_first(db: &TestDb) {
+    append(db, 3).await;
+    append(db, 2).await;
+    let events = db.store.events_of("test", "e1").await.unwrap();
+    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 5]);
+    assert!(
+        db.store
+            .events_of("test", "nothing")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+contract!(
+    one_entitys_events_are_read_oldest_first,
+    super::one_entitys_events_are_read_oldest_first
+);
+
 async fn an_edited_event_is_named_by_verify(db: &TestDb) {
     append(db, 5).await;
     sqlx::query("UPDATE events SET payload = $1 WHERE seq = 3")

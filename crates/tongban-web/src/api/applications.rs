@@ -109,6 +109,8 @@ pub struct CaseLineDto {
     pub id: String,
     pub number: String,
     pub item_name: String,
+    /// The department handling the case (承办).
+    pub department_id: String,
     /// Masked (张*).
     pub applicant_masked: String,
     pub status_zh: String,
@@ -130,6 +132,7 @@ impl From<QueueEntry> for CaseLineDto {
             id: e.id,
             number: e.number,
             item_name: e.item_name,
+            department_id: e.department_id,
             applicant_masked: e.applicant_masked,
             status_zh: e.status_zh.to_string(),
             step_zh: e.step_zh,
@@ -521,6 +524,55 @@ pub async fn one(
 ) -> Result<Json<ApplicationDto>, WebError> {
     let view = state.app.application_view(&caller.principal, &id).await?;
     Ok(Json(ApplicationDto::of(view)?))
+}
+
+/// The GB/T 39046 data sets of a case (表5–8): 申请, 受理, 办理 (with 特别程序) and 办结, each
+/// absent until the case got there. Times are `YYYYMMDDThhmmss` Beijing time, dates `YYYYMMDD`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseRecordDto {
+    /// 申请: case_number, implementation_code, applicant_name, source, applied_at, agent.
+    #[schema(value_type = Option<Object>)]
+    pub apply: Option<serde_json::Value>,
+    /// 受理: department_id, accepted_by, accepted_at, promised_by, case_type.
+    #[schema(value_type = Option<Object>)]
+    pub accept: Option<serde_json::Value>,
+    /// 办理: step, handler, opinion, at, action — one per handling.
+    #[schema(value_type = Vec<Object>)]
+    pub handle: Vec<serde_json::Value>,
+    /// 特别程序: kind_code, kind, reason, started, ended, result.
+    #[schema(value_type = Vec<Object>)]
+    pub special: Vec<serde_json::Value>,
+    /// 办结: finished_at, result, reason, by_post, tracking_number.
+    #[schema(value_type = Option<Object>)]
+    pub finish: Option<serde_json::Value>,
+}
+
+/// The case's GB/T 39046 record (申请/受理/办理/办结), built from its events; for its applicant
+/// and staff whose unit covers the case.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/record", tag = "applications", params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, description = "成功", body = CaseRecordDto), (status = 401, description = "未登录或令牌无效", body = ErrorBody),
+        (status = 403, description = "无权限", body = ErrorBody), (status = 404, description = "未找到", body = ErrorBody)))]
+pub async fn record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CaseRecordDto>, WebError> {
+    let record = state.app.case_record(&caller.principal, &id).await?;
+    let value = serde_json::to_value(&record).map_err(|e| AppError::Internal(e.to_string()))?;
+    let take = |key: &str| value.get(key).cloned().filter(|v| !v.is_null());
+    let list = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+    };
+    Ok(Json(CaseRecordDto {
+        apply: take("apply"),
+        accept: take("accept"),
+        handle: list("handle"),
+        special: list("special"),
+        finish: take("finish"),
+    }))
 }
 
 /// Act on a case. A refused transition is 422 with its stable code in `error.fields[0].code`

@@ -6,6 +6,7 @@
 pub(crate) mod applications;
 mod audit;
 mod auth;
+mod bundles;
 mod calendar;
 mod caller;
 mod catalog;
@@ -110,6 +111,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/applications", Access::SignedIn),
     ("get", "/api/v1/applications", Access::SignedIn),
     ("get", "/api/v1/applications/{id}", Access::SignedIn),
+    ("get", "/api/v1/applications/{id}/record", Access::SignedIn),
     (
         "post",
         "/api/v1/applications/{id}/actions",
@@ -124,6 +126,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/mandates", Access::SignedIn),
     ("get", "/api/v1/mandates", Access::SignedIn),
     ("post", "/api/v1/mandates/{id}/revoke", Access::SignedIn),
+    ("get", "/api/v1/bundles", Access::SignedIn),
+    ("post", "/api/v1/bundles", Access::SignedIn),
+    ("get", "/api/v1/bundles/{id}", Access::SignedIn),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -196,6 +201,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(applications::start).get(applications::mine),
         )
         .route("/applications/{id}", get(applications::one))
+        .route("/applications/{id}/record", get(applications::record))
         .route("/applications/{id}/actions", post(applications::act))
         .route(
             "/applications/{id}/materials",
@@ -209,6 +215,13 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(applications::grant).get(applications::mandates),
         )
         .route("/mandates/{id}/revoke", post(applications::revoke))
+        .route(
+            "/bundles",
+            get(bundles::definitions).post(bundles::apply).layer(
+                axum::extract::DefaultBodyLimit::max(bundles::MAX_BUNDLE_BYTES),
+            ),
+        )
+        .route("/bundles/{id}", get(bundles::bundle))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -235,7 +248,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         list_import::import,
         applications::start, applications::mine, applications::one, applications::act,
         applications::upload, applications::queue, applications::grant, applications::mandates,
-        applications::revoke,
+        applications::revoke, applications::record,
+        bundles::definitions, bundles::apply, bundles::bundle,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -247,7 +261,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "audit", description = "审计日志与个人信息查阅"),
         (name = "tools", description = "校验工具"),
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
-        (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办"),
+        (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
     )
 )]

@@ -2,7 +2,7 @@
 //! rendered form, by its idempotency key), `/applications/{id}` is the form while it is a draft
 //! (fields, a file per material, 告知承诺) and the case's status and timeline afterwards,
 //! `/applications/{id}/check` is the check-your-answers page, and `/me/applications` lists
-//! the caller's cases.
+//! the caller's cases and 一件事.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -38,7 +38,7 @@ pub fn case_path(id: &str) -> String {
     format!("/applications/{}", urlencode(id))
 }
 
-fn is_phone(headers: &HeaderMap) -> bool {
+pub(super) fn is_phone(headers: &HeaderMap) -> bool {
     headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -311,7 +311,7 @@ async fn save_step(
 }
 
 /// Personal data must not be kept by browsers or proxies.
-fn no_store(mut response: Response) -> Response {
+pub(super) fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -631,6 +631,7 @@ pub async fn file(
 pub struct MinePage {
     c: Chrome,
     lines: Vec<QueueEntry>,
+    bundles: Vec<tongban_app::applications::BundleView>,
 }
 
 /// `GET /me/applications` (我的办件).
@@ -643,10 +644,12 @@ pub async fn mine(
         Err(redirect) => return Ok(redirect.into_response()),
     };
     let lines = state.app.my_applications(who, 100, 0).await?;
+    let bundles = state.app.my_bundles(who).await?;
     Ok(no_store(
         MinePage {
             c: viewer.chrome(),
             lines,
+            bundles,
         }
         .into_response(),
     ))

@@ -155,6 +155,9 @@ fn quick_links(role: Role) -> Vec<(&'static str, &'static str)> {
     if role == Role::WindowClerk {
         links.push(("/work/walk-in", "work.link_walk_in"));
     }
+    if role == Role::Runner {
+        links.push(("/me/mandates", "work.link_mandates"));
+    }
     links.push(("/halls", "work.link_halls"));
     links.push(("/calendar/due-date", "work.link_due_date"));
     links.push(("/calendar", "work.link_calendar"));

@@ -8,6 +8,7 @@ mod admin_items;
 mod admin_list_import;
 mod applications;
 mod auth;
+mod bundles;
 mod calendar;
 mod case_form;
 mod case_notices;
@@ -24,6 +25,7 @@ mod home;
 mod items;
 mod list_files;
 mod lists;
+mod mandates;
 mod me;
 mod notices;
 mod org;
@@ -58,6 +60,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/items/{id}", get(items::guide))
         .route("/items/{id}/apply", post(applications::apply))
         .route("/me/applications", get(applications::mine))
+        .route("/bundles", get(bundles::index))
+        .route(
+            "/bundles/{code}/apply",
+            get(bundles::apply_form).post(bundles::apply_submit).layer(
+                axum::extract::DefaultBodyLimit::max(viewer::MAX_UPLOAD_BYTES),
+            ),
+        )
+        .route("/bundles/{id}", get(bundles::show))
         .route(
             "/applications/{id}",
             get(applications::show).post(applications::save),
@@ -120,6 +130,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/me", get(me::me))
         .route("/me/notices", get(notices::inbox))
+        .route("/me/mandates", get(mandates::list).post(mandates::grant))
+        .route("/me/mandates/{id}/revoke", post(mandates::revoke))
         .route("/me/notices/read", post(notices::mark_all_read))
         .route("/work", get(me::work))
         .route(
@@ -134,6 +146,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/work/walk-in",
             get(work_cases::walk_in_form).post(work_cases::walk_in_submit),
         )
+        .route("/work/walk-in/register", post(work_cases::walk_in_register))
         .route("/work/citizens", get(me::find_citizen))
         .route("/work/citizens/{id}", get(me::citizen_record))
         .route("/admin", get(admin::dashboard))

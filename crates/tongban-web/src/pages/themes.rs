@@ -49,6 +49,8 @@ pub struct ThemePage {
     items: Vec<tongban_app::ItemSummary>,
     items_total: i64,
     departments: Vec<DepartmentRow>,
+    /// The 一件事 of this life event: (code, name).
+    bundle: Option<(String, String)>,
 }
 
 /// The catalogue theme of a page slug.
@@ -99,8 +101,18 @@ pub async fn theme(
         ..Default::default()
     };
     let (items, items_total) = state.app.search_items(&query).await?;
+    let bundle_code = match slug.as_str() {
+        "birth" => "newborn",
+        "business" => "business",
+        _ => "",
+    };
+    let bundle = tongban_app::applications::bundle_definitions()
+        .into_iter()
+        .find(|d| d.code == bundle_code)
+        .map(|d| (d.code, d.name));
     Ok(ThemePage {
         c: viewer.chrome(),
+        bundle,
         title_key,
         intro_key,
         theme_code: theme.code(),
@@ -143,6 +155,7 @@ mod tests {
             theme_code: "marriage",
             items: Vec::new(),
             items_total: 0,
+            bundle: None,
             departments: vec![DepartmentRow {
                 id: "511900-mzj".into(),
                 name: "巴中市民政局".into(),

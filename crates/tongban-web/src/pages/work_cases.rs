@@ -1,7 +1,8 @@
 //! The staff case pages: one case on one page (`/work/applications/{id}`) with the applicant
-//! (masked), materials, timeline and clock, and only the actions the viewer may take now, each
-//! a small form carrying the revision the page showed; and the window clerk's walk-in
-//! registration (`/work/walk-in`), which starts a case on the window channel.
+//! (masked), materials, timeline, clock and GB/T 39046 record, and only the actions the viewer
+//! may take now, each a small form carrying the revision the page showed; and the window
+//! clerk's walk-in registration (`/work/walk-in`), which finds the applicant's account or
+//! registers a citizen who has none, and starts a case on the window channel.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -139,6 +140,8 @@ pub struct StaffCasePage {
     earlier_steps: Vec<(usize, String)>,
     /// What the viewer typed, kept after a refusal or a conflict.
     f: ActionForm,
+    /// The GB/T 39046 data sets, in a collapsed section.
+    record: tongban_domain::application::CaseRecord,
     notice: bool,
     errors: Errors,
 }
@@ -212,6 +215,7 @@ async fn staff_page(
     } else {
         String::new()
     };
+    let record = state.app.case_record(who, id).await?;
     let earlier_steps = v
         .app
         .route
@@ -242,6 +246,7 @@ async fn staff_page(
         ],
         earlier_steps,
         f,
+        record,
         notice,
         errors,
         v,
@@ -335,6 +340,29 @@ pub struct WalkInForm {
     pub item_id: String,
     #[serde(default)]
     pub key: String,
+    /// A runner applies under this mandate (instead of finding a login).
+    #[serde(default)]
+    pub mandate: String,
+}
+
+/// Registering a walk-in citizen who has no account.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WalkInRegisterForm {
+    #[serde(default)]
+    pub real_name: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub item_id: String,
+}
+
+/// A citizen just registered at the window: the login and the first password, shown once.
+pub struct Registered {
+    pub login: String,
+    pub name_masked: String,
+    pub password: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -342,6 +370,10 @@ pub struct WalkInForm {
 pub struct WalkInPage {
     c: Chrome,
     f: WalkInForm,
+    reg: WalkInRegisterForm,
+    registered: Option<Registered>,
+    /// A runner's page: the name of the person the mandate is from.
+    runner_for: Option<String>,
     errors: Errors,
 }
 
@@ -354,16 +386,115 @@ fn walk_in_page(viewer: &Viewer, f: WalkInForm, errors: Errors) -> WalkInPage {
     WalkInPage {
         c: viewer.chrome(),
         f: WalkInForm { key, ..f },
+        reg: WalkInRegisterForm::default(),
+        registered: None,
+        runner_for: None,
         errors,
     }
 }
 
-/// `GET /work/walk-in`.
-pub async fn walk_in_form(Extension(viewer): Extension<Viewer>) -> Result<Response, WebError> {
+/// The live mandate `id` the runner holds.
+async fn held_mandate(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+) -> Result<tongban_app::applications::MandateView, AppError> {
+    state
+        .app
+        .mandates(who)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id && m.agent_account == who.account_id() && m.active)
+        .ok_or(AppError::NotFound("该委托"))
+}
+
+/// A runner's start page: the walk-in form under one mandate.
+async fn runner_page(
+    state: &AppState,
+    viewer: &Viewer,
+    who: &Principal,
+    f: WalkInForm,
+    errors: Errors,
+) -> Result<WalkInPage, WebError> {
+    let mandate = held_mandate(state, who, &f.mandate).await?;
+    let mut page = walk_in_page(viewer, f, errors);
+    page.runner_for = Some(mandate.principal_name);
+    Ok(page)
+}
+
+/// `POST /work/walk-in/register`: the clerk registers a citizen who has no account (the same
+/// checks as self-registration, each wrong field named next to it); the page then shows the
+/// login and first password once, with the login filled in to start the case.
+pub async fn walk_in_register(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Form(reg): Form<WalkInRegisterForm>,
+) -> Result<Response, WebError> {
     let who = match viewer.require_login() {
         Ok(who) => who,
         Err(redirect) => return Ok(redirect.into_response()),
     };
+    let result = state
+        .app
+        .register_walk_in(who, &reg.real_name, &reg.id_number, &reg.phone)
+        .await;
+    match result {
+        Ok(done) => {
+            let f = WalkInForm {
+                login: done.applicant.login.clone(),
+                item_id: reg.item_id.clone(),
+                ..WalkInForm::default()
+            };
+            let mut page = walk_in_page(&viewer, f, Errors::none());
+            page.registered = Some(Registered {
+                login: done.applicant.login,
+                name_masked: done.applicant.name_masked,
+                password: done.initial_password,
+            });
+            Ok(super::applications::no_store(page.into_response()))
+        }
+        Err(err) => {
+            let rename = [
+                ("real_name", "reg_real_name"),
+                ("id_number", "reg_id_number"),
+                ("phone", "reg_phone"),
+            ];
+            let errors = Errors::from_app(err, &rename)?;
+            let f = WalkInForm {
+                item_id: reg.item_id.clone(),
+                ..WalkInForm::default()
+            };
+            let mut page = walk_in_page(&viewer, f, errors);
+            page.reg = reg;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WalkInQuery {
+    #[serde(default)]
+    pub mandate: String,
+}
+
+/// `GET /work/walk-in[?mandate=…]`: the window clerk's form, or a runner's under a mandate.
+pub async fn walk_in_form(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query<WalkInQuery>,
+) -> Result<Response, WebError> {
+    let who = match viewer.require_login() {
+        Ok(who) => who,
+        Err(redirect) => return Ok(redirect.into_response()),
+    };
+    if who.role() == Some(tongban_domain::Role::Runner) {
+        let f = WalkInForm {
+            mandate: query.mandate,
+            ..WalkInForm::default()
+        };
+        let page = runner_page(&state, &viewer, who, f, Errors::none()).await?;
+        return Ok(page.into_response());
+    }
     who.require_role(&[tongban_domain::Role::WindowClerk])?;
     Ok(walk_in_page(&viewer, WalkInForm::default(), Errors::none()).into_response())
 }
@@ -379,29 +510,49 @@ pub async fn walk_in_submit(
         Ok(who) => who,
         Err(redirect) => return Ok(redirect.into_response()),
     };
+    let runner = who.role() == Some(tongban_domain::Role::Runner);
     let result = async {
-        let applicant = state.app.find_applicant(who, &f.login).await?;
+        let (applicant, channel, mandate_id) = if runner {
+            let mandate = held_mandate(&state, who, &f.mandate).await?;
+            (mandate.principal_account, "runner", Some(mandate.id))
+        } else {
+            let found = state.app.find_applicant(who, &f.login).await?;
+            (found.account_id, "window", None)
+        };
         let req = StartRequest {
             item_id: f.item_id.trim().to_string(),
-            channel: "window".into(),
-            applicant_account: Some(applicant.account_id),
+            channel: channel.into(),
+            applicant_account: Some(applicant),
+            mandate_id,
             idempotency_key: Some(f.key.clone()).filter(|k| !k.is_empty()),
             ..StartRequest::default()
         };
         state.app.start_application(who, req).await
     }
     .await;
+    let again = |f: WalkInForm, errors: Errors| {
+        let state = state.clone();
+        let viewer = viewer.clone();
+        async move {
+            if runner {
+                runner_page(&state, &viewer, who, f, errors).await
+            } else {
+                Ok(walk_in_page(&viewer, f, errors))
+            }
+        }
+    };
     match result {
         Ok(app) => Ok(Redirect::to(&case_path(&app.id)).into_response()),
         Err(AppError::NotFound(_)) => {
             let mut errors = Errors::none();
             errors.add("item_id", t("walk_in.no_item"));
-            let page = walk_in_page(&viewer, f, errors);
+            let page = again(f, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(err) => {
-            let errors = Errors::from_app(err, &[("applicant", "login")])?;
-            let page = walk_in_page(&viewer, f, errors);
+            let errors =
+                Errors::from_app(err, &[("applicant", "login"), ("mandate_id", "item_id")])?;
+            let page = again(f, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

@@ -95,7 +95,7 @@ async fn upload(app: &TestApp, token: &str, id: &str, material: &str) -> (Status
     (res.status(), res.json().await.unwrap())
 }
 
-async fn act(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
+pub async fn act(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
     app.call(
         "POST",
         &format!("/api/v1/applications/{id}/actions"),

@@ -8,7 +8,7 @@ use reqwest::{Client, StatusCode};
 use crate::api_applications::{CLERK, OTHER_CLERK, PNG, county_item, multipart};
 use crate::support::{CITIZEN_PW, PASSWORD, TestApp, client, spawn_app};
 
-pub(crate) async fn browser(app: &TestApp, login: &str, password: &str) -> Client {
+pub async fn browser(app: &TestApp, login: &str, password: &str) -> Client {
     let browser = client();
     let csrf = csrf(&get(app, &browser, "/login").await.1);
     let res = browser
@@ -25,23 +25,23 @@ pub(crate) async fn browser(app: &TestApp, login: &str, password: &str) -> Clien
     browser
 }
 
-pub(crate) async fn get(app: &TestApp, browser: &Client, path: &str) -> (StatusCode, String) {
+pub async fn get(app: &TestApp, browser: &Client, path: &str) -> (StatusCode, String) {
     let res = browser.get(app.url(path)).send().await.unwrap();
     (res.status(), res.text().await.unwrap())
 }
 
-pub(crate) fn csrf(html: &str) -> String {
+pub fn csrf(html: &str) -> String {
     hidden(html, "csrf")
 }
 
-pub(crate) fn hidden(html: &str, name: &str) -> String {
+pub fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("a hidden field") + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
 /// Posts a form; the status and the `Location` (or the body).
-pub(crate) async fn post(
+pub async fn post(
     app: &TestApp,
     browser: &Client,
     path: &str,

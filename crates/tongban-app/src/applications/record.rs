@@ -1,0 +1,40 @@
+//! The GB/T 39046 record of a case (申请, 受理, 办理, 办结): folded from the case's own events
+//! in the log, with the 实施编码 of the item version the case refers to and the promised due
+//! date of its clock.
+
+use tongban_domain::application::{CaseClock, CaseRecord, Recorded};
+
+use crate::App;
+use crate::error::AppError;
+use crate::principal::Principal;
+
+impl App {
+    /// The record of a case, for whoever may see the case (its applicant or agent, staff whose
+    /// unit covers it).
+    pub async fn case_record(&self, who: &Principal, id: &str) -> Result<CaseRecord, AppError> {
+        let app = self.application(who, id).await?;
+        let mut events = Vec::new();
+        for e in self.store.events_of("application", id).await? {
+            let r: Recorded = serde_json::from_str(&e.payload)
+                .map_err(|err| AppError::Internal(format!("event {}: {err}", e.seq)))?;
+            events.push(r);
+        }
+        let implementation_code = match self
+            .store
+            .item_version(&app.item_id, app.item_version)
+            .await?
+        {
+            Some(v) => v.item()?.implementation_code,
+            None => String::new(),
+        };
+        let promised = CaseClock::promised(&app, &self.calendar())
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .and_then(|d| d.date());
+        Ok(CaseRecord::of(
+            &app,
+            &events,
+            &implementation_code,
+            promised,
+        ))
+    }
+}
