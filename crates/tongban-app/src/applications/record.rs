@@ -2,7 +2,7 @@
 //! in the log, with the 实施编码 of the item version the case refers to and the promised due
 //! date of its clock.
 
-use tongban_domain::application::{CaseClock, CaseRecord, Recorded};
+use tongban_domain::application::{CaseClock, CaseRecord};
 
 use crate::App;
 use crate::error::AppError;
@@ -13,12 +13,6 @@ impl App {
     /// unit covers it).
     pub async fn case_record(&self, who: &Principal, id: &str) -> Result<CaseRecord, AppError> {
         let app = self.application(who, id).await?;
-        let mut events = Vec::new();
-        for e in self.store.events_of("application", id).await? {
-            let r: Recorded = serde_json::from_str(&e.payload)
-                .map_err(|err| AppError::Internal(format!("event {}: {err}", e.seq)))?;
-            events.push(r);
-        }
         let implementation_code = match self
             .store
             .item_version(&app.item_id, app.item_version)
@@ -30,11 +24,6 @@ impl App {
         let promised = CaseClock::promised(&app, &self.calendar())
             .map_err(|e| AppError::Internal(e.to_string()))?
             .and_then(|d| d.date());
-        Ok(CaseRecord::of(
-            &app,
-            &events,
-            &implementation_code,
-            promised,
-        ))
+        Ok(CaseRecord::of(&app, &implementation_code, promised))
     }
 }

@@ -422,6 +422,7 @@ impl Application {
             what,
             note,
             step: step_before,
+            action: r.event.action().to_string(),
         });
     }
 }

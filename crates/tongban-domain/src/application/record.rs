@@ -4,7 +4,6 @@
 use serde::Serialize;
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use super::events::{ApplicationEvent, Recorded};
 use super::state::{Application, DeliveryMethod};
 
 /// 申请.
@@ -114,11 +113,10 @@ fn day(d: Date) -> String {
 }
 
 impl CaseRecord {
-    /// Builds the record from a case, its events, the item's 实施编码 and the promised due
-    /// date (if accepted).
+    /// Builds the record from a case (its timeline keeps who did what, when and at which
+    /// step), the item's 实施编码 and the promised due date (if accepted).
     pub fn of(
         app: &Application,
-        events: &[Recorded],
         implementation_code: &str,
         promised_by: Option<Date>,
     ) -> CaseRecord {
@@ -130,53 +128,44 @@ impl CaseRecord {
             applied_at: stamp(at),
             agent: app.agent_account.clone().unwrap_or_default(),
         });
-        let accepted = events
+        let accept = app
+            .history
             .iter()
-            .find(|r| matches!(r.event, ApplicationEvent::Accepted { .. }));
-        let accept = accepted.map(|r| AcceptRecord {
-            department_id: app.department_id.clone(),
-            accepted_by: r.actor.clone(),
-            accepted_at: stamp(r.at_ms),
-            promised_by: promised_by.map(day).unwrap_or_default(),
-            case_type: if app.immediate { "1" } else { "2" }.to_string(),
-        });
-        let mut handle = Vec::new();
-        let mut step = String::new();
-        for r in events {
-            if let ApplicationEvent::Drafted(facts) = &r.event
-                && let Some(first) = facts.route.first()
-            {
-                step = first.name.clone();
-            }
-            let (action, opinion) = match &r.event {
-                ApplicationEvent::Accepted { .. } => ("通过", String::new()),
-                ApplicationEvent::Advanced { opinion, .. }
-                | ApplicationEvent::SignerApproved { opinion, .. } => ("通过", opinion.clone()),
-                ApplicationEvent::Decided { reason, .. } => ("通过", reason.clone()),
-                ApplicationEvent::Returned { reason, .. } => ("退回", reason.clone()),
-                ApplicationEvent::NotAccepted { reason } => ("其他", reason.clone()),
-                ApplicationEvent::Transferred { reason, .. } => ("其他", reason.clone()),
-                _ => {
-                    continue;
-                }
-            };
-            handle.push(HandleRecord {
-                step: step.clone(),
-                handler: r.actor.clone(),
-                opinion,
-                at: stamp(r.at_ms),
-                action: action.to_string(),
+            .find(|h| h.action == "application.accepted")
+            .map(|h| AcceptRecord {
+                department_id: app.department_id.clone(),
+                accepted_by: h.actor.clone(),
+                accepted_at: stamp(h.at_ms),
+                promised_by: promised_by.map(day).unwrap_or_default(),
+                case_type: if app.immediate { "1" } else { "2" }.to_string(),
             });
-            // The step after this event, for the next line.
-            step = match &r.event {
-                ApplicationEvent::Advanced { to, .. } => app.route.get(*to),
-                ApplicationEvent::Returned { to: Some(to), .. } => app.route.get(*to),
-                ApplicationEvent::Accepted { .. } => app.route.get(1),
-                _ => None,
-            }
-            .map(|s| s.name.clone())
-            .unwrap_or(step);
-        }
+        let handle = app
+            .history
+            .iter()
+            .filter_map(|h| {
+                let action = match h.action.as_str() {
+                    "application.accepted"
+                    | "application.advanced"
+                    | "application.signer_approved"
+                    | "application.decided" => "通过",
+                    "application.returned" => "退回",
+                    "application.not_accepted" | "application.transferred" => "其他",
+                    _ => return None,
+                };
+                let opinion = if h.action == "application.accepted" {
+                    String::new()
+                } else {
+                    h.note.clone()
+                };
+                Some(HandleRecord {
+                    step: h.step.clone(),
+                    handler: h.actor.clone(),
+                    opinion,
+                    at: stamp(h.at_ms),
+                    action: action.to_string(),
+                })
+            })
+            .collect();
         let mut special: Vec<SpecialRecord> = app
             .special_procedures
             .iter()
@@ -189,24 +178,27 @@ impl CaseRecord {
                 result: s.result.clone(),
             })
             .collect();
-        for r in events {
-            if let ApplicationEvent::Extended { days, reason } = &r.event {
-                special.push(SpecialRecord {
-                    kind_code: "1".into(),
-                    kind: format!("延长审批 {days} 个工作日"),
-                    reason: reason.clone(),
-                    started: day(r.on),
-                    ended: day(r.on),
-                    result: "批准".into(),
-                });
-            }
+        for h in app
+            .history
+            .iter()
+            .filter(|h| h.action == "application.extended")
+        {
+            special.push(SpecialRecord {
+                kind_code: "1".into(),
+                kind: h.what.clone(),
+                reason: h.note.clone(),
+                started: day(h.on),
+                ended: day(h.on),
+                result: "批准".into(),
+            });
         }
         let finish = app.completed_on.map(|on| {
-            let finished_at = events
+            let finished_at = app
+                .history
                 .iter()
                 .rev()
-                .find(|r| r.on == on)
-                .map(|r| stamp(r.at_ms))
+                .find(|h| h.on == on)
+                .map(|h| stamp(h.at_ms))
                 .unwrap_or_else(|| day(on));
             let (result, reason) = match (&app.outcome, app.status) {
                 (_, super::Status::NotAccepted) => (

@@ -350,6 +350,9 @@ pub struct HistoryEntry {
     pub note: String,
     /// The step the case was at, by name.
     pub step: String,
+    /// The event's name in the log (`application.accepted` …).
+    #[serde(default)]
+    pub action: String,
 }
 
 /// One application (办件) as its events leave it.

@@ -618,7 +618,7 @@ fn the_gbt_39046_record_has_every_data_set_of_a_completed_case() {
             },
         },
     );
-    let record = CaseRecord::of(&c.app, &c.log, "11511900MB1234567X4000111", None);
+    let record = CaseRecord::of(&c.app, "11511900MB1234567X4000111", None);
     let apply = record.apply.unwrap();
     assert_eq!(apply.source, "2");
     assert_eq!(apply.case_number, c.app.number);
