@@ -106,6 +106,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     config: Arc<AppConfig>,
     calendar: Arc<RwLock<Arc<WorkCalendar>>>,
+    /// Recently acted-on cases (a hint; see `applications/cache.rs`).
+    cases: Arc<applications::CaseCache>,
     /// Where applicants' uploaded materials are kept; `None` refuses uploads.
     uploads: Option<uploads::BlobStore>,
     /// Who carries notices out by SMS and email (none unless [`App::with_senders`] is used).
@@ -126,6 +128,7 @@ impl App {
             calendar: Arc::new(RwLock::new(Arc::new(WorkCalendar::empty()))),
             uploads: None,
             senders: Arc::new(Senders::none()),
+            cases: Arc::default(),
         };
         app.load_calendar().await?;
         Ok(app)

@@ -534,3 +534,63 @@ async fn an_urge_tells_the_people_due_to_act() {
     assert_eq!(inbox.total, 1);
     assert!(inbox.notices[0].subject.starts_with("催办"));
 }
+
+#[tokio::test]
+async fn a_case_moved_on_elsewhere_is_decided_again_on_its_new_state() {
+    let w = world().await;
+    let (id, _) = submitted_case(&w, "k-9").await;
+    // A second app on the same store, as another server process would be, with its own cache.
+    let other = App::new(
+        w.app.store().clone(),
+        w.clock.clone(),
+        AppConfig::new(b"k".to_vec()),
+    )
+    .await
+    .unwrap();
+    let clerk = staff(&w.app, "clerk").await;
+    let seen = w.app.application(&clerk, &id).await.unwrap().revision;
+    // This app has the case cached; the other one accepts it.
+    w.app
+        .act_on_application(
+            &clerk,
+            &id,
+            None,
+            Command::RecordVisit {
+                note: "到窗口咨询".into(),
+            },
+        )
+        .await
+        .unwrap();
+    other
+        .act_on_application(&clerk, &id, None, accept())
+        .await
+        .unwrap();
+    let reviewer = staff(&w.app, "reviewer").await;
+    let moved = w
+        .app
+        .act_on_application(&reviewer, &id, None, approve())
+        .await
+        .unwrap();
+    assert_eq!(moved.revision, seen + 3);
+    assert_eq!(moved.step().unwrap().name, "决定");
+    // A caller who saw an old revision is told, whatever this app had cached.
+    let err = w
+        .app
+        .act_on_application(
+            &clerk,
+            &id,
+            Some(seen),
+            Command::RecordVisit { note: "x".into() },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)));
+    assert!(
+        w.app
+            .rebuild_applications()
+            .await
+            .unwrap()
+            .mismatches
+            .is_empty()
+    );
+}

@@ -51,13 +51,18 @@ impl App {
         seen_revision: Option<u64>,
         cmd: Command,
     ) -> Result<Application, AppError> {
-        let row = self
-            .store
-            .application(id)
-            .await?
-            .ok_or(AppError::NotFound("该办件"))?;
-        let current = state_of(&row)?;
-        let actor = actor_for(who, &current, &row.division_code, &cmd)?;
+        let case = self.load_case(id, seen_revision).await?;
+        let actor = match actor_for(who, &case.app, &case.row.division_code, &cmd) {
+            Ok(actor) => actor,
+            Err(_) => {
+                // The cache may hold an older state than the store (another process moved the
+                // case on): decide who may act on the committed one.
+                self.cases.forget(id);
+                let case = self.load_case(id, seen_revision).await?;
+                actor_for(who, &case.app, &case.row.division_code, &cmd)?
+            }
+        };
+        let current = &case.app;
         if matches!(cmd, Command::SignCommitment { .. })
             && self
                 .store
@@ -71,11 +76,37 @@ impl App {
             ));
         }
         let urged = matches!(cmd, Command::Urge { .. });
-        let app = self.apply_command(actor, id, seen_revision, cmd).await?;
+        let app = self
+            .apply_command(actor, Some(who), id, seen_revision, cmd)
+            .await?;
         if urged {
             self.tell_assignees_urged(&app).await?;
         }
         Ok(app)
+    }
+
+    /// A case as last committed, from the cache when it holds it at the revision the caller
+    /// saw (or any revision when the caller saw none), else from the store.
+    async fn load_case(
+        &self,
+        id: &str,
+        seen_revision: Option<u64>,
+    ) -> Result<super::cache::CachedCase, AppError> {
+        if let Some(case) = self.cases.get(id)
+            && seen_revision.is_none_or(|seen| seen == case.app.revision)
+        {
+            return Ok(case);
+        }
+        let row = self
+            .store
+            .application(id)
+            .await?
+            .ok_or(AppError::NotFound("该办件"))?;
+        let app = state_of(&row)?;
+        let phone = self.applicant_phone(&row.applicant_account).await?;
+        let case = super::cache::CachedCase { row, app, phone };
+        self.cases.put(case.clone());
+        Ok(case)
     }
 
     /// Runs `cmd` as `actor` (already authorized) as one unit of work.
@@ -88,33 +119,46 @@ impl App {
     /// new state (a few times at most).
     pub(crate) async fn apply_command(
         &self,
-        actor: tongban_domain::application::Actor,
+        mut actor: tongban_domain::application::Actor,
+        who: Option<&Principal>,
         id: &str,
         seen_revision: Option<u64>,
         cmd: Command,
     ) -> Result<Application, AppError> {
         const ATTEMPTS: usize = 5;
-        let mut phone: Option<Option<String>> = None;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let row = self
-                .store
-                .application(id)
-                .await?
-                .ok_or(AppError::NotFound("该办件"))?;
-            if phone.is_none() {
-                phone = Some(self.applicant_phone(&row.applicant_account).await?);
+            let case = self.load_case(id, seen_revision).await?;
+            if attempt > 1
+                && let Some(who) = who
+            {
+                // The case moved on: who may act is decided again on its new state.
+                actor = actor_for(who, &case.app, &case.row.division_code, &cmd)?;
             }
-            let unit =
-                self.decided_unit(&actor, row, seen_revision, &cmd, phone.clone().flatten())?;
+            let phone = case.phone.clone();
+            let unit = self.decided_unit(&actor, case, seen_revision, &cmd)?;
             let number = unit.app.number.clone();
+            let cached_row = unit.new_row.clone();
             match self.store.write(move |ctx| Box::pin(unit.write(ctx))).await {
-                Err(AppError::Conflict(_)) if seen_revision.is_none() && attempt < ATTEMPTS => {
-                    continue;
+                Ok(app) => {
+                    self.cases.put(super::cache::CachedCase {
+                        row: cached_row,
+                        app: app.clone(),
+                        phone,
+                    });
+                    return Ok(app);
                 }
-                Err(AppError::Conflict(_)) => return Err(stale(&number)),
-                other => return other,
+                Err(AppError::Conflict(_)) => {
+                    self.cases.forget(id);
+                    if seen_revision.is_some() || attempt >= ATTEMPTS {
+                        return Err(stale(&number));
+                    }
+                }
+                Err(other) => {
+                    self.cases.forget(id);
+                    return Err(other);
+                }
             }
         }
     }
@@ -123,15 +167,18 @@ impl App {
     fn decided_unit(
         &self,
         actor: &tongban_domain::application::Actor,
-        row: tongban_store::ApplicationRow,
+        case: super::cache::CachedCase,
         seen_revision: Option<u64>,
         cmd: &Command,
-        phone: Option<String>,
     ) -> Result<DecidedUnit, AppError> {
         let at_ms = self.now_ms();
         let today = self.today();
         let cal = self.calendar();
-        let mut app = state_of(&row)?;
+        let super::cache::CachedCase {
+            row,
+            mut app,
+            phone,
+        } = case;
         if let Some(seen) = seen_revision
             && seen != app.revision
         {

@@ -10,6 +10,7 @@ mod act;
 mod allowed;
 mod authorize;
 mod bundles;
+mod cache;
 mod documents;
 mod mandates;
 mod notify;
@@ -26,6 +27,7 @@ mod walk_in;
 pub use bundles::{
     BundleFile, BundleForm, BundleMaterial, BundleRequest, BundleView, bundle_definitions,
 };
+pub(crate) use cache::CaseCache;
 pub use documents::CaseNotice;
 pub use mandates::{MandateRequest, MandateView};
 pub use queue::{QueueEntry, WorkQueue};

@@ -23,7 +23,13 @@ impl App {
         let mut report = SweepReport::default();
         for row in self.store.incomplete_overdue(&today, limit).await? {
             let done = self
-                .apply_command(Actor::system(), &row.id, None, Command::ExpireIncomplete)
+                .apply_command(
+                    Actor::system(),
+                    None,
+                    &row.id,
+                    None,
+                    Command::ExpireIncomplete,
+                )
                 .await;
             if done.is_ok() {
                 report.terminated += 1;
@@ -35,7 +41,7 @@ impl App {
                 to_role: Role::DeptAdmin.code().into(),
             };
             if let Ok(app) = self
-                .apply_command(Actor::system(), &row.id, None, cmd)
+                .apply_command(Actor::system(), None, &row.id, None, cmd)
                 .await
             {
                 report.escalated += 1;
