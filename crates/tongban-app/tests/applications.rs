@@ -594,3 +594,73 @@ async fn a_case_moved_on_elsewhere_is_decided_again_on_its_new_state() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_refused_part_does_not_lose_the_others_and_the_bundle_ends_with_one_combined_notice() {
+    let w = world().await;
+    let citizen = login(&w.app, "citizen", CITIZEN_PASSWORD).await;
+    let bundle = w
+        .app
+        .apply_bundle(
+            &citizen,
+            tongban_app::applications::BundleRequest {
+                code: "newborn".into(),
+                channel: "pc".into(),
+                idempotency_key: Some("b-3".into()),
+                form: newborn_form(),
+                files: bundle_files(&w.app, "newborn").await,
+            },
+        )
+        .await
+        .unwrap();
+    let clerk = staff(&w.app, "clerk").await;
+    let first = &bundle.parts[0].id;
+    w.app
+        .act_on_application(
+            &clerk,
+            first,
+            None,
+            Command::RefuseAcceptance {
+                reason: "不属于本机关职权范围".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let after = w.app.bundle_view(&citizen, &bundle.id).await.unwrap();
+    assert_eq!(after.status_zh, "办理中", "the other parts go on");
+    assert_eq!(
+        after
+            .parts
+            .iter()
+            .filter(|p| p.status_zh == "待受理")
+            .count(),
+        after.parts.len() - 1
+    );
+    for part in &after.parts[1..] {
+        w.app
+            .act_on_application(
+                &citizen,
+                &part.id,
+                None,
+                Command::Withdraw {
+                    reason: "改为线下办理".into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let closed = w.app.bundle_view(&citizen, &bundle.id).await.unwrap();
+    assert_eq!(closed.status_zh, "已办结（部分未通过）");
+    let inbox = w.app.my_notices(&citizen, 1).await.unwrap();
+    let combined = inbox
+        .notices
+        .iter()
+        .filter(|n| n.subject == "新生儿出生一件事：已办结（部分未通过）")
+        .count();
+    assert_eq!(
+        combined,
+        1,
+        "{:?}",
+        inbox.notices.iter().map(|n| &n.subject).collect::<Vec<_>>()
+    );
+}

@@ -10,7 +10,7 @@ use tongban_app::{App, AppConfig, FakeClock, LoginRequest};
 use tongban_demo::{ApplicationsConfig, DemoConfig, STAFF_PASSWORD};
 use tongban_store::{Store, StoreOptions, VerifyOutcome};
 
-async fn seeded_app(cases: usize) -> (App, usize) {
+async fn seeded_app(cfg: ApplicationsConfig) -> (App, usize) {
     let dir = std::env::temp_dir().join(format!("tongban-history-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/t.db", dir.display());
@@ -23,7 +23,7 @@ async fn seeded_app(cases: usize) -> (App, usize) {
     let items = tongban_demo::catalog_items(&city);
     app.seed_demo(city.clone()).await.unwrap();
     app.seed_catalog(items.clone()).await.unwrap();
-    let plan = tongban_demo::application_plan(&city, &items, &ApplicationsConfig::small(cases));
+    let plan = tongban_demo::application_plan(&city, &items, &cfg);
     let planned = plan.cases.len();
     let report = app.seed_applications(plan).await.unwrap();
     assert_eq!(report.cases, planned);
@@ -31,8 +31,10 @@ async fn seeded_app(cases: usize) -> (App, usize) {
 }
 
 #[tokio::test]
-async fn a_seeded_history_rebuilds_from_its_events_with_no_mismatch() {
-    let (app, planned) = seeded_app(2_000).await;
+async fn every_demo_application_rebuilds_from_its_events_with_no_mismatch() {
+    // The whole year the demo seeds (`tongban demo` uses the same plan).
+    let (app, planned) = seeded_app(ApplicationsConfig::default()).await;
+    assert!(planned > 20_000, "{planned}");
     let rebuilt = app.rebuild_applications().await.unwrap();
     assert_eq!(rebuilt.cases, planned);
     assert!(rebuilt.events > planned * 5, "{rebuilt:?}");
@@ -50,7 +52,7 @@ async fn a_seeded_history_rebuilds_from_its_events_with_no_mismatch() {
 
 #[tokio::test]
 async fn the_demo_reviewer_and_approver_find_work_some_of_it_due_soon_or_overdue() {
-    let (app, _) = seeded_app(2_000).await;
+    let (app, _) = seeded_app(ApplicationsConfig::small(2_000)).await;
     for login in ["reviewer", "approver"] {
         let outcome = app
             .login(LoginRequest {

@@ -110,13 +110,24 @@ impl WriteCtx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The projection rows of a bundle's cases, inside the transaction.
+    /// The states (JSON) of a bundle's cases inside the transaction, rows queued by this
+    /// batch's units ([`WriteCtx::defer_application`]) included.
     pub async fn bundle_states(&mut self, bundle_id: &str) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT state_json FROM applications WHERE bundle_id = $1 ORDER BY id")
-                .bind(bundle_id)
-                .fetch_all(self.conn().await?)
-                .await?;
-        Ok(rows.into_iter().map(|(s,)| s).collect())
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, state_json FROM applications WHERE bundle_id = $1 ORDER BY id",
+        )
+        .bind(bundle_id)
+        .fetch_all(self.read_conn()?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, state)| {
+                self.deferred_apps
+                    .iter()
+                    .rev()
+                    .find(|r| r.id == id)
+                    .map_or(state, |r| r.state_json.clone())
+            })
+            .collect())
     }
 }

@@ -329,7 +329,17 @@ async fn a_bundle_ties_its_cases_together_and_is_announced_once(db: &TestDb) {
         .write(|ctx| {
             Box::pin(async move {
                 let by_key = ctx.bundle_by_key("cit-1", "k").await?.map(|b| b.id);
-                let states = ctx.bundle_states("b1").await?.len();
+                let mut moved = case("p2", "completed", "", None);
+                moved.bundle_id = "b1".into();
+                moved.state_json = "{\"moved\":true}".into();
+                ctx.defer_application(moved);
+                let states = ctx.bundle_states("b1").await?;
+                assert_eq!(
+                    states,
+                    ["{}", "{\"moved\":true}"],
+                    "a queued row is read back"
+                );
+                let states = states.len();
                 let first = ctx.mark_bundle_notified("b1").await?;
                 let second = ctx.mark_bundle_notified("b1").await?;
                 Ok::<_, StoreError>((by_key, states, first, second))
