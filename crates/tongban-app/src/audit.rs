@@ -65,6 +65,34 @@ impl App {
             .store
             .events_after(after.max(0), limit.clamp(1, 1_000))
             .await?;
+        // Applications' events carry what applicants typed (names, phones, addresses): a staff
+        // read of them is itself on the record, written before the events are returned.
+        let cases = rows
+            .iter()
+            .filter(|e| e.entity_type == "application")
+            .count();
+        if cases > 0 {
+            let event = tongban_store::NewEvent {
+                at_ms: self.now_ms(),
+                actor: who.account_id().to_string(),
+                action: "audit.application_events_read".into(),
+                entity_type: "event_log".into(),
+                entity_id: String::new(),
+                payload: serde_json::json!({
+                    "after": after.max(0),
+                    "last": rows.last().map(|e| e.seq),
+                    "application_events": cases,
+                }),
+            };
+            self.store
+                .write(move |ctx| {
+                    Box::pin(async move {
+                        ctx.append_event(event).await?;
+                        Ok::<_, AppError>(())
+                    })
+                })
+                .await?;
+        }
         Ok(rows.into_iter().map(event_view).collect())
     }
 

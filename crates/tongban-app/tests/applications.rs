@@ -664,3 +664,17 @@ async fn a_refused_part_does_not_lose_the_others_and_the_bundle_ends_with_one_co
         inbox.notices.iter().map(|n| &n.subject).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn reading_applications_events_from_the_log_is_itself_on_the_record() {
+    let w = world().await;
+    let _ = submitted_case(&w, "k-10").await;
+    let admin = staff(&w.app, "admin").await;
+    let before = w.app.store().head_seq().await.unwrap();
+    let page = w.app.events_after(&admin, before - 10, 1_000).await.unwrap();
+    assert!(page.iter().any(|e| e.entity_type == "application"));
+    let after = w.app.store().events_after(before, 10).await.unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].action, "audit.application_events_read");
+    assert_eq!(after[0].actor, admin.account_id());
+}
