@@ -671,10 +671,37 @@ async fn reading_applications_events_from_the_log_is_itself_on_the_record() {
     let _ = submitted_case(&w, "k-10").await;
     let admin = staff(&w.app, "admin").await;
     let before = w.app.store().head_seq().await.unwrap();
-    let page = w.app.events_after(&admin, before - 10, 1_000).await.unwrap();
+    let page = w
+        .app
+        .events_after(&admin, before - 10, 1_000)
+        .await
+        .unwrap();
     assert!(page.iter().any(|e| e.entity_type == "application"));
     let after = w.app.store().events_after(before, 10).await.unwrap();
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].action, "audit.application_events_read");
     assert_eq!(after[0].actor, admin.account_id());
+}
+
+#[tokio::test]
+async fn a_staff_view_of_a_case_is_on_the_record_and_the_applicant_s_own_is_not() {
+    let w = world().await;
+    let (id, citizen) = submitted_case(&w, "k-11").await;
+    let views = |app: &App| {
+        let app = app.clone();
+        async move {
+            app.store()
+                .events_after(0, 100_000)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "application.viewed")
+                .count()
+        }
+    };
+    w.app.application_view(&citizen, &id).await.unwrap();
+    assert_eq!(views(&w.app).await, 0);
+    let clerk = staff(&w.app, "clerk").await;
+    w.app.application_view(&clerk, &id).await.unwrap();
+    assert_eq!(views(&w.app).await, 1);
 }
