@@ -543,19 +543,57 @@ pub(crate) fn values_list(engine: crate::pool::Engine, rows: usize, cols: usize)
     sql
 }
 
-impl WriteCtx {
-    /// Queues the new state of an existing case, written with the batch's other deferred rows
-    /// in one statement before the commit (or dropped with the unit if it fails). Read it back
-    /// with [`WriteCtx::application_revision`] and [`WriteCtx::bundle_states`].
-    pub fn defer_application(&mut self, row: ApplicationRow) {
-        self.deferred_apps.push(row);
+/// The committed revisions of the cases this process's writer wrote, so that a unit can check a
+/// case's revision without reading it. Only a hint across processes: the batch's UPDATE is
+/// guarded by the revisions the units started from, and a batch whose guard fails is refused
+/// whole (and this map forgotten).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KnownRevisions(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
+);
+
+impl KnownRevisions {
+    /// Held at most; past that the map starts over.
+    const CAPACITY: usize = 100_000;
+
+    fn get(&self, id: &str) -> Option<i64> {
+        self.0.lock().ok()?.get(id).copied()
     }
 
-    /// The revision a case is at inside this transaction: a row deferred by an earlier unit of
-    /// the batch counts. `None` when there is no such case.
+    pub(crate) fn remember(&self, written: Vec<(String, i64)>) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() + written.len() > Self::CAPACITY {
+                map.clear();
+            }
+            map.extend(written);
+        }
+    }
+
+    pub(crate) fn forget_all(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+}
+
+impl WriteCtx {
+    /// Queues the new state of an existing case, derived from revision `from_revision`; the
+    /// batch's queued rows are written in one guarded statement before the commit (or dropped
+    /// with the unit if it fails). Read it back with [`WriteCtx::application_revision`] and
+    /// [`WriteCtx::bundle_states`].
+    pub fn defer_application(&mut self, row: ApplicationRow, from_revision: i64) {
+        self.deferred_apps.push((row, from_revision));
+    }
+
+    /// The revision a case is at inside this transaction: a row queued by an earlier unit of
+    /// the batch counts, then what this writer last committed, then the table. `None` when
+    /// there is no such case.
     pub async fn application_revision(&mut self, id: &str) -> Result<Option<i64>, StoreError> {
-        if let Some(row) = self.deferred_apps.iter().rev().find(|r| r.id == id) {
+        if let Some((row, _)) = self.deferred_apps.iter().rev().find(|(r, _)| r.id == id) {
             return Ok(Some(row.revision));
+        }
+        if let Some(revision) = self.known.get(id) {
+            return Ok(Some(revision));
         }
         let found: Option<(i64,)> =
             sqlx::query_as("SELECT revision FROM applications WHERE id = $1")
@@ -566,50 +604,50 @@ impl WriteCtx {
     }
 }
 
-/// Writes the batch's deferred case rows, the last state of each case only, as multi-row
-/// upserts.
+/// Writes the batch's queued case rows — the last state of each case, guarded by the revision
+/// the batch started from — as multi-row UPDATEs. A case found at another revision (another
+/// process wrote it) refuses the whole batch with a conflict. Returns what was written.
 pub(crate) async fn flush_applications(
     conn: &mut sqlx::AnyConnection,
     engine: crate::pool::Engine,
-    rows: Vec<ApplicationRow>,
-) -> Result<(), StoreError> {
+    rows: Vec<(ApplicationRow, i64)>,
+) -> Result<Vec<(String, i64)>, StoreError> {
     if rows.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let mut last: Vec<ApplicationRow> = Vec::with_capacity(rows.len());
-    for row in rows.into_iter().rev() {
-        if !last.iter().any(|r| r.id == row.id) {
-            last.push(row);
+    // The last row of each case, with the revision of the case's first queued row.
+    let mut last: Vec<(ApplicationRow, i64)> = Vec::with_capacity(rows.len());
+    for (row, base) in rows {
+        match last.iter_mut().find(|(r, _)| r.id == row.id) {
+            Some(slot) => slot.0 = row,
+            None => last.push((row, base)),
         }
     }
+    let written: Vec<(String, i64)> = last
+        .iter()
+        .map(|(r, _)| (r.id.clone(), r.revision))
+        .collect();
     const ROWS_PER_STATEMENT: usize = 100;
     let mut rest = last.into_iter().peekable();
     while rest.peek().is_some() {
-        let chunk: Vec<ApplicationRow> = rest.by_ref().take(ROWS_PER_STATEMENT).collect();
+        let chunk: Vec<(ApplicationRow, i64)> = rest.by_ref().take(ROWS_PER_STATEMENT).collect();
+        let expected = chunk.len() as u64;
         let sql = format!(
-            "INSERT INTO applications ({COLS}) VALUES {} ON CONFLICT (id) DO UPDATE SET
-                status = excluded.status, role_due = excluded.role_due,
-                assigned = excluded.assigned, step_due = excluded.step_due,
-                case_due = excluded.case_due, incomplete_due = excluded.incomplete_due,
-                visits = excluded.visits, revision = excluded.revision,
-                state_json = excluded.state_json, updated_at_ms = excluded.updated_at_ms,
-                submitted_on = excluded.submitted_on, completed_on = excluded.completed_on",
-            values_list(engine, chunk.len(), 24)
+            "UPDATE applications SET
+                status = v.column3, role_due = v.column4, assigned = v.column5,
+                step_due = v.column6, case_due = v.column7, incomplete_due = v.column8,
+                visits = v.column9, revision = v.column10, state_json = v.column11,
+                updated_at_ms = v.column12, submitted_on = v.column13, completed_on = v.column14
+              FROM (VALUES {}) AS v
+             WHERE applications.id = v.column1 AND applications.revision = v.column2",
+            values_list(engine, chunk.len(), 14)
         );
         // Built from constants and placeholders only.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
+        for (row, base) in chunk {
             query = query
                 .bind(row.id)
-                .bind(row.number)
-                .bind(row.item_id)
-                .bind(row.item_version)
-                .bind(row.department_id)
-                .bind(row.division_code)
-                .bind(row.applicant_account)
-                .bind(row.agent_account)
-                .bind(row.bundle_id)
-                .bind(row.channel)
+                .bind(base)
                 .bind(row.status)
                 .bind(row.role_due)
                 .bind(row.assigned)
@@ -618,17 +656,17 @@ pub(crate) async fn flush_applications(
                 .bind(row.incomplete_due)
                 .bind(row.visits)
                 .bind(row.revision)
-                .bind(row.idempotency_key)
                 .bind(row.state_json)
-                .bind(row.created_at_ms)
                 .bind(row.updated_at_ms)
                 .bind(row.submitted_on)
                 .bind(row.completed_on);
         }
-        query
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from_write)?;
+        let done = query.execute(&mut *conn).await?;
+        if done.rows_affected() != expected {
+            return Err(StoreError::Conflict(
+                "a case was changed elsewhere since this batch read it".into(),
+            ));
+        }
     }
-    Ok(())
+    Ok(written)
 }

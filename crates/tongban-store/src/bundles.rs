@@ -125,8 +125,8 @@ impl WriteCtx {
                 self.deferred_apps
                     .iter()
                     .rev()
-                    .find(|r| r.id == id)
-                    .map_or(state, |r| r.state_json.clone())
+                    .find(|(r, _)| r.id == id)
+                    .map_or(state, |(r, _)| r.state_json.clone())
             })
             .collect())
     }

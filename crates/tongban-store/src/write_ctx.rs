@@ -28,8 +28,11 @@ pub struct WriteCtx {
     pending: Vec<PendingEvent>,
     savepoint_open: bool,
     engine: Engine,
-    /// Case rows whose writing waits for the batch's end (see `applications.rs`).
-    pub(crate) deferred_apps: Vec<crate::applications::ApplicationRow>,
+    /// Case rows whose writing waits for the batch's end, each with the revision it was
+    /// derived from (see `applications.rs`).
+    pub(crate) deferred_apps: Vec<(crate::applications::ApplicationRow, i64)>,
+    /// Committed revisions of cases this writer wrote.
+    pub(crate) known: crate::applications::KnownRevisions,
     /// Notices whose writing waits for the batch's end (see `notices.rs`).
     pub(crate) deferred_notices: Vec<crate::notices::NewNotice>,
 }
@@ -62,6 +65,7 @@ impl WriteCtx {
     pub(crate) async fn begin(
         mut conn: AnyConnection,
         engine: Engine,
+        known: crate::applications::KnownRevisions,
     ) -> Result<WriteCtx, (StoreError, Option<AnyConnection>)> {
         let sql = match engine {
             Engine::Sqlite => {
@@ -92,6 +96,7 @@ impl WriteCtx {
                 engine,
                 deferred_apps: Vec::new(),
                 deferred_notices: Vec::new(),
+                known,
             }),
             Err(err) => Err((err, rollback_or_close(conn).await)),
         }
@@ -209,13 +214,19 @@ impl WriteCtx {
         let apps = std::mem::take(&mut self.deferred_apps);
         let notices = std::mem::take(&mut self.deferred_notices);
         let flushed = async {
-            crate::applications::flush_applications(&mut conn, self.engine, apps).await?;
-            crate::notices::flush_notices(&mut conn, self.engine, notices).await
+            let written =
+                crate::applications::flush_applications(&mut conn, self.engine, apps).await?;
+            crate::notices::flush_notices(&mut conn, self.engine, notices).await?;
+            Ok::<_, StoreError>(written)
         }
         .await;
-        if let Err(err) = flushed {
-            return (Err(err), rollback_or_close(conn).await);
-        }
+        let written = match flushed {
+            Ok(written) => written,
+            Err(err) => {
+                self.known.forget_all();
+                return (Err(err), rollback_or_close(conn).await);
+            }
+        };
         let result = match (self.engine, pending.is_empty()) {
             (_, true) => sqlx::raw_sql("COMMIT")
                 .execute(&mut conn)
@@ -245,8 +256,14 @@ impl WriteCtx {
             }
         };
         match result {
-            Ok(()) => (Ok(()), Some(conn)),
-            Err(err) => (Err(err), rollback_or_close(conn).await),
+            Ok(()) => {
+                self.known.remember(written);
+                (Ok(()), Some(conn))
+            }
+            Err(err) => {
+                self.known.forget_all();
+                (Err(err), rollback_or_close(conn).await)
+            }
         }
     }
 

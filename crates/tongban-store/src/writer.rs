@@ -151,6 +151,8 @@ async fn writer_loop(
 ) {
     // The writer's own connection, kept across batches; reopened after a failure.
     let mut conn: Option<AnyConnection> = None;
+    // The committed revisions of the cases this writer wrote (see `applications.rs`).
+    let known = crate::applications::KnownRevisions::default();
     while let Some(first) = receiver.recv().await {
         // Writers that were just answered are about to send their next unit: let them run
         // first, and keep collecting while more arrive, so one commit carries them all. This
@@ -169,7 +171,7 @@ async fn writer_loop(
                 break;
             }
         }
-        conn = commit_batch(&pool, engine, conn, batch, &stats).await;
+        conn = commit_batch(&pool, engine, conn, batch, &stats, &known).await;
     }
 }
 
@@ -179,6 +181,7 @@ async fn commit_batch(
     conn: Option<AnyConnection>,
     batch: Vec<Box<dyn Unit>>,
     stats: &Counters,
+    known: &crate::applications::KnownRevisions,
 ) -> Option<AnyConnection> {
     let conn = match conn {
         Some(conn) => Ok(conn),
@@ -189,7 +192,7 @@ async fn commit_batch(
             .map_err(StoreError::from),
     };
     let begun = match conn {
-        Ok(conn) => WriteCtx::begin(conn, engine).await,
+        Ok(conn) => WriteCtx::begin(conn, engine, known.clone()).await,
         Err(err) => Err((err, None)),
     };
     let mut ctx = match begun {
@@ -240,6 +243,14 @@ async fn commit_batch(
             stats.events.fetch_add(events, Ordering::Relaxed);
             for done in completions {
                 done(Ok(()));
+            }
+        }
+        Err(StoreError::Conflict(msg)) => {
+            // A case's revision guard failed (another process wrote it): nothing was kept;
+            // every unit is told, and cases are read again.
+            tracing::warn!(error = %msg, "writer batch refused by a revision guard");
+            for done in completions {
+                done(Err(StoreError::Conflict(msg.clone())));
             }
         }
         Err(err) => {

@@ -342,7 +342,7 @@ impl DecidedUnit {
         if let Some(list) = &self.new_copies {
             ctx.set_assignees(&self.app.id, "copy", list).await?;
         }
-        ctx.defer_application(self.new_row);
+        ctx.defer_application(self.new_row, self.from_revision);
         if let Some(bundle_id) = &self.bundle_id {
             bundle_closing_notice(ctx, bundle_id, self.at_ms, self.phone.clone()).await?;
         }

@@ -332,7 +332,7 @@ async fn a_bundle_ties_its_cases_together_and_is_announced_once(db: &TestDb) {
                 let mut moved = case("p2", "completed", "", None);
                 moved.bundle_id = "b1".into();
                 moved.state_json = "{\"moved\":true}".into();
-                ctx.defer_application(moved);
+                ctx.defer_application(moved, 1);
                 let states = ctx.bundle_states("b1").await?;
                 assert_eq!(
                     states,
@@ -383,11 +383,11 @@ async fn deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_fail
         db.store.write(move |ctx| {
             Box::pin(async move {
                 assert_eq!(ctx.application_revision("a1").await?, Some(1));
-                ctx.defer_application(second);
+                ctx.defer_application(second, 1);
                 ctx.defer_notice(n1);
                 // A later read in the same batch sees the deferred revision.
                 assert_eq!(ctx.application_revision("a1").await?, Some(2));
-                ctx.defer_application(third);
+                ctx.defer_application(third, 2);
                 ctx.defer_notice(n2);
                 Ok::<_, StoreError>(())
             })
@@ -423,4 +423,47 @@ async fn deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_fail
 contract!(
     deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_failed_unit,
     super::deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_failed_unit
+);
+
+async fn a_queued_row_whose_case_moved_on_elsewhere_refuses_the_batch_and_keeps_nothing(
+    db: &TestDb,
+) {
+    seed(db).await;
+    insert(db, case("a1", "submitted", "window_clerk", None))
+        .await
+        .unwrap();
+    // Somebody else (another process, say) moves the case to revision 2.
+    let mut elsewhere = db.store.application("a1").await.unwrap().unwrap();
+    elsewhere.revision = 2;
+    db.store
+        .write(move |ctx| Box::pin(async move { ctx.update_application(&elsewhere, 1).await }))
+        .await
+        .unwrap();
+    let head = db.store.head_seq().await.unwrap();
+    let mut stale = db.store.application("a1").await.unwrap().unwrap();
+    stale.revision = 2;
+    stale.status = "in_progress".into();
+    let refused = db
+        .store
+        .write(move |ctx| {
+            Box::pin(async move {
+                ctx.append_event(event("application.accepted", "a1"))
+                    .await?;
+                // Queued as if derived from revision 1.
+                ctx.defer_application(stale, 1);
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    assert_eq!(db.store.head_seq().await.unwrap(), head, "no event kept");
+    let stored = db.store.application("a1").await.unwrap().unwrap();
+    assert_eq!((stored.status.as_str(), stored.revision), ("submitted", 2));
+}
+contract!(
+    a_queued_row_whose_case_moved_on_elsewhere_refuses_the_batch_and_keeps_nothing,
+    super::a_queued_row_whose_case_moved_on_elsewhere_refuses_the_batch_and_keeps_nothing
 );
