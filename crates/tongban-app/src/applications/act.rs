@@ -51,14 +51,14 @@ impl App {
         seen_revision: Option<u64>,
         cmd: Command,
     ) -> Result<Application, AppError> {
-        let case = self.load_case(id, seen_revision).await?;
+        let mut case = self.load_case(id, seen_revision).await?;
         let actor = match actor_for(who, &case.app, &case.row.division_code, &cmd) {
             Ok(actor) => actor,
             Err(_) => {
                 // The cache may hold an older state than the store (another process moved the
                 // case on): decide who may act on the committed one.
                 self.cases.forget(id);
-                let case = self.load_case(id, seen_revision).await?;
+                case = self.load_case(id, seen_revision).await?;
                 actor_for(who, &case.app, &case.row.division_code, &cmd)?
             }
         };
@@ -77,7 +77,7 @@ impl App {
         }
         let urged = matches!(cmd, Command::Urge { .. });
         let app = self
-            .apply_command(actor, Some(who), id, seen_revision, cmd)
+            .apply_command(actor, Some(who), Some(case), id, seen_revision, cmd)
             .await?;
         if urged {
             self.tell_assignees_urged(&app).await?;
@@ -121,6 +121,7 @@ impl App {
         &self,
         mut actor: tongban_domain::application::Actor,
         who: Option<&Principal>,
+        mut loaded: Option<super::cache::CachedCase>,
         id: &str,
         seen_revision: Option<u64>,
         cmd: Command,
@@ -129,7 +130,10 @@ impl App {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let case = self.load_case(id, seen_revision).await?;
+            let case = match loaded.take() {
+                Some(case) => case,
+                None => self.load_case(id, seen_revision).await?,
+            };
             if attempt > 1
                 && let Some(who) = who
             {
@@ -137,9 +141,12 @@ impl App {
                 actor = actor_for(who, &case.app, &case.row.division_code, &cmd)?;
             }
             let phone = case.phone.clone();
-            let unit = self.decided_unit(&actor, case, seen_revision, &cmd)?;
+            let mut unit = self.decided_unit(&actor, case, seen_revision, &cmd)?;
             let number = unit.app.number.clone();
+            // The cache keeps the row without its state text (the state is kept parsed).
+            let state = std::mem::take(&mut unit.new_row.state_json);
             let cached_row = unit.new_row.clone();
+            unit.new_row.state_json = state;
             match self.store.write(move |ctx| Box::pin(unit.write(ctx))).await {
                 Ok(app) => {
                     self.cases.put(super::cache::CachedCase {

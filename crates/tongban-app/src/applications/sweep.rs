@@ -26,6 +26,7 @@ impl App {
                 .apply_command(
                     Actor::system(),
                     None,
+                    None,
                     &row.id,
                     None,
                     Command::ExpireIncomplete,
@@ -41,7 +42,7 @@ impl App {
                 to_role: Role::DeptAdmin.code().into(),
             };
             if let Ok(app) = self
-                .apply_command(Actor::system(), None, &row.id, None, cmd)
+                .apply_command(Actor::system(), None, None, &row.id, None, cmd)
                 .await
             {
                 report.escalated += 1;
