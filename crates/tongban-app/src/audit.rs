@@ -42,6 +42,34 @@ const RECORD_READERS: [Role; 5] = [
 ];
 
 impl App {
+    /// Records that a member of staff read something personal (`action`, on `entity_type`
+    /// `entity_id`): one event, written before what was read is returned.
+    pub(crate) async fn record_read(
+        &self,
+        who: &Principal,
+        action: &str,
+        entity_type: &str,
+        entity_id: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let event = tongban_store::NewEvent {
+            at_ms: self.now_ms(),
+            actor: who.account_id().to_string(),
+            action: action.to_string(),
+            entity_type: entity_type.to_string(),
+            entity_id: entity_id.to_string(),
+            payload,
+        };
+        self.store
+            .write(move |ctx| {
+                Box::pin(async move {
+                    ctx.append_event(event).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
+    }
+
     /// Re-computes the whole chain (system administrators and supervisors).
     pub async fn verify_audit_chain(&self, who: &Principal) -> Result<VerifyOutcome, AppError> {
         who.require_role(&AUDITORS)?;
@@ -72,26 +100,19 @@ impl App {
             .filter(|e| e.entity_type == "application")
             .count();
         if cases > 0 {
-            let event = tongban_store::NewEvent {
-                at_ms: self.now_ms(),
-                actor: who.account_id().to_string(),
-                action: "audit.application_events_read".into(),
-                entity_type: "event_log".into(),
-                entity_id: String::new(),
-                payload: serde_json::json!({
-                    "after": after.max(0),
-                    "last": rows.last().map(|e| e.seq),
-                    "application_events": cases,
-                }),
-            };
-            self.store
-                .write(move |ctx| {
-                    Box::pin(async move {
-                        ctx.append_event(event).await?;
-                        Ok::<_, AppError>(())
-                    })
-                })
-                .await?;
+            let payload = serde_json::json!({
+                "after": after.max(0),
+                "last": rows.last().map(|e| e.seq),
+                "application_events": cases,
+            });
+            self.record_read(
+                who,
+                "audit.application_events_read",
+                "event_log",
+                "",
+                payload,
+            )
+            .await?;
         }
         Ok(rows.into_iter().map(event_view).collect())
     }

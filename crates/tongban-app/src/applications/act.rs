@@ -290,22 +290,15 @@ impl App {
             .ok_or(AppError::NotFound("该材料"))?;
         if who.is_staff() {
             // Materials carry personal information: every staff read is on the record.
-            let event = tongban_store::NewEvent {
-                at_ms: self.now_ms(),
-                actor: who.account_id().to_string(),
-                action: "application.material_viewed".into(),
-                entity_type: "application_material".into(),
-                entity_id: app.id.clone(),
-                payload: serde_json::json!({ "material": attached.material, "blob_id": blob_id }),
-            };
-            self.store
-                .write(move |ctx| {
-                    Box::pin(async move {
-                        ctx.append_event(event).await?;
-                        Ok::<_, AppError>(())
-                    })
-                })
-                .await?;
+            let payload = serde_json::json!({ "material": attached.material, "blob_id": blob_id });
+            self.record_read(
+                who,
+                "application.material_viewed",
+                "application_material",
+                &app.id,
+                payload,
+            )
+            .await?;
         }
         Ok((attached, bytes))
     }

@@ -162,22 +162,15 @@ impl App {
         if who.is_staff() && !super::authorize::speaks_for_applicant(who, &app) {
             // The case shows what the applicant typed (names, addresses): a staff read is an
             // event, written before the case is returned.
-            let event = tongban_store::NewEvent {
-                at_ms: self.now_ms(),
-                actor: who.account_id().to_string(),
-                action: "application.viewed".into(),
-                entity_type: "application_view".into(),
-                entity_id: app.id.clone(),
-                payload: serde_json::json!({ "number": app.number }),
-            };
-            self.store
-                .write(move |ctx| {
-                    Box::pin(async move {
-                        ctx.append_event(event).await?;
-                        Ok::<_, AppError>(())
-                    })
-                })
-                .await?;
+            let payload = serde_json::json!({ "number": app.number });
+            self.record_read(
+                who,
+                "application.viewed",
+                "application_view",
+                &app.id,
+                payload,
+            )
+            .await?;
         }
         let mut view = ApplicationView::of(app, self.today(), &self.calendar())?;
         let mut actors: Vec<String> = view.app.history.iter().map(|h| h.actor.clone()).collect();
