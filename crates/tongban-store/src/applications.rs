@@ -1,9 +1,10 @@
 //! Applications (办件): the projection row of each case, its named assignees, the daily
 //! 办件编号 counter, mandates and credit flags.
 //!
-//! The row is written only inside a unit of work, together with the events that produced it;
-//! an update names the revision it was derived from and fails as a conflict if the row moved
-//! on in the meantime, so two clerks acting at once cannot both win.
+//! The row is written only inside a unit of work, together with the events that produced it. A
+//! new case is inserted at once; a changed case is queued (`defer_application`) with the
+//! revision it was derived from and written at the batch's commit by a multi-row UPDATE guarded
+//! by those revisions, so two clerks acting at once cannot both win.
 
 use sqlx::Any;
 
@@ -336,19 +337,6 @@ impl WriteCtx {
         Ok(last)
     }
 
-    /// Reads a case inside the transaction.
-    pub async fn application_for_update(
-        &mut self,
-        id: &str,
-    ) -> Result<Option<ApplicationRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select("WHERE id = $1")))
-                .bind(id)
-                .fetch_optional(self.conn().await?)
-                .await?,
-        )
-    }
-
     /// The case an applicant already made with this idempotency key, if any.
     pub async fn application_by_key(
         &mut self,
@@ -400,45 +388,6 @@ impl WriteCtx {
             .execute(self.conn().await?)
             .await
             .map_err(StoreError::from_write)?;
-        Ok(())
-    }
-
-    /// Writes a case's new state, derived from revision `expected`. If the stored row is no
-    /// longer at `expected`, nothing is written and the answer is a conflict.
-    pub async fn update_application(
-        &mut self,
-        row: &ApplicationRow,
-        expected: i64,
-    ) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE applications
-                SET status = $3, role_due = $4, assigned = $5, step_due = $6, case_due = $7,
-                    incomplete_due = $8, visits = $9, revision = $10, state_json = $11,
-                    updated_at_ms = $12, submitted_on = $13, completed_on = $14
-              WHERE id = $1 AND revision = $2",
-        )
-        .bind(&row.id)
-        .bind(expected)
-        .bind(&row.status)
-        .bind(&row.role_due)
-        .bind(row.assigned)
-        .bind(&row.step_due)
-        .bind(&row.case_due)
-        .bind(&row.incomplete_due)
-        .bind(row.visits)
-        .bind(row.revision)
-        .bind(&row.state_json)
-        .bind(row.updated_at_ms)
-        .bind(&row.submitted_on)
-        .bind(&row.completed_on)
-        .execute(self.conn().await?)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "application {} is no longer at revision {expected}",
-                row.id
-            )));
-        }
         Ok(())
     }
 

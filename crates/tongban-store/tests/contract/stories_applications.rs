@@ -91,13 +91,28 @@ async fn a_case_is_updated_only_from_the_revision_it_was_read_at(db: &TestDb) {
     next.revision = 2;
     let first = next.clone();
     db.store
-        .write(move |ctx| Box::pin(async move { ctx.update_application(&first, 1).await }))
+        .write(move |ctx| {
+            Box::pin(async move {
+                assert_eq!(ctx.application_revision("a1").await?, Some(1));
+                ctx.defer_application(first, 1);
+                Ok::<_, StoreError>(())
+            })
+        })
         .await
         .unwrap();
+    // Derived from revision 1 again: the writer knows the case is at 2 now.
     let stale = next.clone();
     let again = db
         .store
-        .write(move |ctx| Box::pin(async move { ctx.update_application(&stale, 1).await }))
+        .write(move |ctx| {
+            Box::pin(async move {
+                if ctx.application_revision("a1").await? != Some(1) {
+                    return Err(StoreError::Conflict("moved on".into()));
+                }
+                ctx.defer_application(stale, 1);
+                Ok(())
+            })
+        })
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     let stored = db.store.application("a1").await.unwrap().unwrap();
@@ -433,10 +448,8 @@ async fn a_queued_row_whose_case_moved_on_elsewhere_refuses_the_batch_and_keeps_
         .await
         .unwrap();
     // Somebody else (another process, say) moves the case to revision 2.
-    let mut elsewhere = db.store.application("a1").await.unwrap().unwrap();
-    elsewhere.revision = 2;
-    db.store
-        .write(move |ctx| Box::pin(async move { ctx.update_application(&elsewhere, 1).await }))
+    sqlx::query("UPDATE applications SET revision = 2 WHERE id = 'a1'")
+        .execute(&db.raw)
         .await
         .unwrap();
     let head = db.store.head_seq().await.unwrap();
