@@ -8,6 +8,10 @@
 //! touches the connection, so a unit that only appends events costs no round trip at all. The
 //! price: a unit cannot read back the events it appended; nothing needs to.
 //!
+//! Changed case rows and notices are queued the same way (`defer_application`,
+//! `defer_notice`) and written as multi-row statements just before the events; a unit that is
+//! rolled back drops what it queued, and reads through the context see the queued rows.
+//!
 //! The transaction is managed by hand (`BEGIN` … `COMMIT`) rather than through sqlx's
 //! `Transaction`, so the statements that open and close it can share a round trip, on a
 //! connection the writer keeps for itself (no pool hand-over per batch). Every path out ends in
