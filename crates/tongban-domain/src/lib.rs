@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod crypto;
 pub mod division;
+pub mod licence;
 pub mod lists;
 pub mod mask;
 pub mod resident_id;
