@@ -19,6 +19,7 @@ mod catalog_queue;
 mod clock;
 mod error;
 pub mod import;
+pub mod licences;
 mod lists;
 mod lists_flow;
 mod lists_import;
@@ -73,6 +74,11 @@ pub struct AppConfig {
     pub login_lock_minutes: i64,
     /// The 6-digit region code that starts every 办件编号.
     pub region_code: String,
+    /// The SM4 key that seals departments' private signing keys (16 bytes). Never stored in the
+    /// database or logged; without it no licence can be signed.
+    pub licence_master_key: Option<[u8; 16]>,
+    /// Where the public pages are reached (QR codes on licences point here).
+    pub public_base_url: String,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -83,6 +89,11 @@ impl std::fmt::Debug for AppConfig {
             .field("max_login_failures", &self.max_login_failures)
             .field("login_lock_minutes", &self.login_lock_minutes)
             .field("region_code", &self.region_code)
+            .field(
+                "licence_master_key",
+                &self.licence_master_key.map(|_| "<redacted>"),
+            )
+            .field("public_base_url", &self.public_base_url)
             .finish()
     }
 }
@@ -95,6 +106,8 @@ impl AppConfig {
             max_login_failures: 5,
             login_lock_minutes: 15,
             region_code: "511900".into(),
+            licence_master_key: None,
+            public_base_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -112,6 +125,8 @@ pub struct App {
     uploads: Option<uploads::BlobStore>,
     /// Who carries notices out by SMS and email (none unless [`App::with_senders`] is used).
     senders: Arc<Senders>,
+    /// Signing keys unsealed and public keys parsed so far.
+    licence_keys: Arc<licences::Keyring>,
 }
 
 impl App {
@@ -121,6 +136,7 @@ impl App {
         clock: Arc<dyn Clock>,
         config: AppConfig,
     ) -> Result<App, AppError> {
+        let licence_keys = Arc::new(licences::Keyring::new(config.licence_master_key));
         let app = App {
             store,
             clock,
@@ -129,6 +145,7 @@ impl App {
             uploads: None,
             senders: Arc::new(Senders::none()),
             cases: Arc::default(),
+            licence_keys,
         };
         app.load_calendar().await?;
         Ok(app)

@@ -94,6 +94,20 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         .with_context(|| format!("opening the database {masked}"))
 }
 
+/// The licence master key: from the setting, else from its file (generated on first start).
+fn licence_master_key(settings: &Settings) -> anyhow::Result<[u8; 16]> {
+    let bytes = if settings.licence_master_key.expose().trim().is_empty() {
+        load_or_create_secret(&settings.licence_master_key_file)?
+    } else {
+        hex::decode(settings.licence_master_key.expose().trim())
+            .context("licence_master_key must be 32 hex digits")?
+    };
+    bytes
+        .get(..16)
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .context("licence_master_key must hold at least 16 bytes (32 hex digits)")
+}
+
 /// Opens the store and builds the application on it.
 pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
     let secret_key = load_or_create_secret(&settings.secret_key_file)?;
@@ -111,6 +125,12 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
         max_login_failures: settings.max_login_failures,
         login_lock_minutes: settings.login_lock_minutes,
         region_code: settings.region_code.clone(),
+        licence_master_key: Some(licence_master_key(settings)?),
+        public_base_url: if settings.public_base_url.trim().is_empty() {
+            format!("http://{}", settings.listen)
+        } else {
+            settings.public_base_url.trim().to_string()
+        },
     };
     App::new(store, Arc::new(SystemClock), config)
         .await

@@ -50,6 +50,14 @@ pub struct Settings {
     /// Where applicants' uploaded materials are kept (content-addressed by SM3). Back it up
     /// with the database.
     pub uploads_dir: PathBuf,
+    /// The SM4 master key sealing departments' licence signing keys, 32 hex digits. When empty
+    /// it is read from (or first generated into) `licence_master_key_file`. Keep it out of the
+    /// database's backups.
+    pub licence_master_key: Secret,
+    pub licence_master_key_file: PathBuf,
+    /// The address citizens reach the public pages at; QR codes on licences point to it
+    /// ('' = `http://` + `listen`).
+    pub public_base_url: String,
 }
 
 /// A setting that must never be printed or logged: its `Debug` shows `***`.
@@ -102,7 +110,10 @@ impl Settings {
             .set_default("smtp_password", "")?
             .set_default("demo_applications", DEFAULT_DEMO_APPLICATIONS)?
             .set_default("region_code", "511900")?
-            .set_default("uploads_dir", "data/uploads")?;
+            .set_default("uploads_dir", "data/uploads")?
+            .set_default("licence_master_key", "")?
+            .set_default("licence_master_key_file", "data/licence-master.key")?
+            .set_default("public_base_url", "")?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());

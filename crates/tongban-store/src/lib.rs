@@ -18,6 +18,8 @@ mod catalog;
 mod catalog_queue;
 mod error;
 mod events;
+mod licence_usage;
+mod licences;
 mod lists;
 mod migrate;
 mod notices;
@@ -37,6 +39,10 @@ pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use catalog_queue::VersionScope;
 pub use error::StoreError;
 pub use events::{EventRow, VerifyOutcome};
+pub use licence_usage::{ShareRow, UsageRow};
+pub use licences::{
+    LicenceFilter, LicenceRow, LicenceStateRow, LicenceTypeRow, RecognitionRow, SigningKeyRow,
+};
 pub use lists::{ListDutyRow, ListEditionRow, ListEntryRow};
 pub use notices::{
     ClaimedMessage, DeliveryOutcome, NewNotice, NoticeRow, NoticesToMark, OUTBOX_STATUSES,
