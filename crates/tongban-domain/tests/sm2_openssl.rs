@@ -11,21 +11,10 @@ use tongban_domain::licence::{LicenceSigner, LicenceVerifier};
 
 const USER_ID: &str = "distid:1234567812345678";
 
-fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "tongban-sm2-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tongban-sm2-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
 }
 
 fn openssl(args: &[&str]) -> std::process::Output {
@@ -62,7 +51,7 @@ const HEADER: &str = "TBL/1\nid=1.2.156.3005.2.11100000000013338W011.11430000006
 
 #[test]
 fn a_tongban_signature_verifies_in_openssl_and_a_changed_byte_does_not() {
-    let d = dir();
+    let d = dir("ours");
     let signer = LicenceSigner::from_scalar(&[0x5a; 32]).unwrap();
     let sig = signer.sign(HEADER.as_bytes());
     assert!(openssl_verifies(
@@ -78,7 +67,7 @@ fn a_tongban_signature_verifies_in_openssl_and_a_changed_byte_does_not() {
 
 #[test]
 fn an_openssl_signature_with_a_published_key_verifies_in_tongban() {
-    let d = dir();
+    let d = dir("theirs");
     let key = d.join("k.pem");
     assert!(
         openssl(&[

@@ -20,7 +20,7 @@ pub enum StateChange {
 }
 
 impl StateChange {
-    fn from_to(self) -> (&'static [LicenceState], LicenceState, &'static str) {
+    fn transition(self) -> (&'static [LicenceState], LicenceState, &'static str) {
         match self {
             StateChange::Suspend => (
                 &[LicenceState::Active],
@@ -108,7 +108,7 @@ impl App {
         if who.role() != Some(Role::SystemAdmin) && unit.id() != row.issuer_department_id {
             return Err(AppError::Forbidden);
         }
-        let (from, to, action) = change.from_to();
+        let (from, to, action) = change.transition();
         let current = LicenceState::parse(&row.state).ok_or(AppError::Internal("state".into()))?;
         if !from.contains(&current) {
             return Err(AppError::Conflict(format!(
