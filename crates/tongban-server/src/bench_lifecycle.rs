@@ -159,6 +159,7 @@ async fn submitted_case(app: &App, cast: &Cast) -> anyhow::Result<(String, u64)>
             file_name: format!("{material}.pdf"),
             size: 1000,
             media_type: "application/pdf".into(),
+            licence_id: None,
         });
         app.act_on_application(&cast.citizen, &case.id, None, cmd)
             .await?;

@@ -142,6 +142,9 @@ impl App {
             }
             let phone = case.phone.clone();
             let mut unit = self.decided_unit(&actor, case, seen_revision, &cmd)?;
+            if unit.issues_licences {
+                unit.licences = self.licences_for_case(&unit.app, &actor.account_id).await?;
+            }
             let number = unit.app.number.clone();
             // The cache keeps the row without its state text (the state is kept parsed).
             let state = std::mem::take(&mut unit.new_row.state_json);
@@ -192,6 +195,7 @@ impl App {
             return Err(stale(&app.number));
         }
         let from_revision = row.revision;
+        let was_licensable = crate::licences::licensable(&app);
         let events = app.decide(cmd, actor, today, &cal).map_err(transition)?;
         let signers_before = signers(&app);
         let copies_before = app.copied_to.clone();
@@ -224,7 +228,10 @@ impl App {
         let new_copies = (app.copied_to != copies_before).then(|| app.copied_to.clone());
         let new_row = project(&app, &row.division_code, &row.bundle_id, &cal, at_ms)?;
         let closes_bundle = in_bundle && app.status.is_closed();
+        let issues_licences = !was_licensable && crate::licences::licensable(&app);
         Ok(DecidedUnit {
+            issues_licences,
+            licences: Vec::new(),
             app,
             from_revision,
             new_row,
@@ -262,6 +269,7 @@ impl App {
             file_name: file_name.chars().take(120).collect(),
             size: stored.size,
             media_type: stored.media_type.mime().to_string(),
+            licence_id: None,
         });
         self.act_on_application(who, id, seen_revision, cmd).await
     }
@@ -318,6 +326,10 @@ struct DecidedUnit {
     bundle_id: Option<String>,
     phone: Option<String>,
     at_ms: i64,
+    /// The decision became final in this unit: the case's licences are issued with it.
+    issues_licences: bool,
+    /// Signed licences (and their events) written in this unit.
+    licences: Vec<(tongban_store::LicenceRow, tongban_store::NewEvent)>,
 }
 
 impl DecidedUnit {
@@ -341,6 +353,11 @@ impl DecidedUnit {
         }
         if let Some(list) = &self.new_copies {
             ctx.set_assignees(&self.app.id, "copy", list).await?;
+        }
+        for (row, event) in self.licences {
+            if ctx.insert_licences(std::slice::from_ref(&row)).await? == 1 {
+                ctx.append_event(event).await?;
+            }
         }
         ctx.defer_application(self.new_row, self.from_revision);
         if let Some(bundle_id) = &self.bundle_id {

@@ -218,6 +218,7 @@ impl App {
                 file_name: f.file_name.chars().take(120).collect(),
                 size: blob.size,
                 media_type: blob.media_type.mime().to_string(),
+                licence_id: None,
             });
         }
         let bundle = self

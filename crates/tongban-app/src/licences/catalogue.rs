@@ -68,7 +68,24 @@ impl App {
                 })
             })
             .await?;
+        if let Ok(mut cached) = self.licence_keys.types.write() {
+            *cached = None;
+        }
         Ok(count)
+    }
+
+    /// The catalogue, parsed once per load.
+    pub(crate) async fn cached_licence_types(
+        &self,
+    ) -> Result<std::sync::Arc<Vec<LicenceType>>, AppError> {
+        if let Some(types) = self.licence_keys.types.read().ok().and_then(|t| t.clone()) {
+            return Ok(types);
+        }
+        let types = std::sync::Arc::new(self.licence_types().await?);
+        if let Ok(mut cached) = self.licence_keys.types.write() {
+            *cached = Some(types.clone());
+        }
+        Ok(types)
     }
 
     /// The whole 互通互认清单.

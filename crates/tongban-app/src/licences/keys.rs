@@ -19,6 +19,8 @@ pub const PLATFORM_KEY_OWNER: &str = "platform";
 /// The master key and the keys already unsealed or parsed.
 pub(crate) struct Keyring {
     master: Option<[u8; 16]>,
+    /// The licence-type catalogue, parsed once (dropped when it is reloaded).
+    pub(crate) types: RwLock<Option<Arc<Vec<tongban_domain::licence::LicenceType>>>>,
     signers: RwLock<HashMap<String, LicenceSigner>>,
     verifiers: RwLock<HashMap<String, Arc<LicenceVerifier>>>,
 }
@@ -27,6 +29,7 @@ impl Keyring {
     pub(crate) fn new(master: Option<[u8; 16]>) -> Self {
         Self {
             master,
+            types: RwLock::default(),
             signers: RwLock::default(),
             verifiers: RwLock::default(),
         }

@@ -1,17 +1,21 @@
 //! Electronic licences (电子证照) use cases: keys, issuing, viewing, verifying, suspending and
 //! revoking, the status list, the catalogue of types and the 互通互认清单.
 
+mod case_issue;
 mod catalogue;
 mod issue;
 mod keys;
+mod sharing;
 mod status;
 mod verify;
 mod view;
 
+pub(crate) use case_issue::licensable;
 pub use catalogue::TypeSeed;
 pub use issue::{IssueRequest, LicenceDraft, random_serial};
 pub(crate) use keys::Keyring;
 pub use keys::{PLATFORM_KEY_OWNER, PublishedKey};
+pub use sharing::{LicenceQuery, UsageView};
 pub use status::{StateChange, StatusList};
 pub use verify::{Verification, VerifyInput};
 pub use view::{LicenceView, mask_code};

@@ -280,6 +280,7 @@ fn attach(material: &str, _n: u64) -> Command {
         file_name: format!("{material}.pdf"),
         size: SAMPLE_MATERIAL_PDF.len() as u64,
         media_type: "application/pdf".into(),
+        licence_id: None,
     })
 }
 

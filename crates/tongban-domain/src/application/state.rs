@@ -220,6 +220,9 @@ pub struct AttachedMaterial {
     pub file_name: String,
     pub size: u64,
     pub media_type: String,
+    /// The electronic licence that stands in for the material (证照免提交), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence_id: Option<String>,
 }
 
 /// The applicant's signed 告知承诺.

@@ -102,6 +102,7 @@ impl Case {
                 file_name: "a.pdf".into(),
                 size: 10,
                 media_type: "application/pdf".into(),
+                licence_id: None,
             }),
         );
     }
