@@ -38,6 +38,12 @@ pub(crate) const ISSUED_ON_BASELINE: f32 = 724.0;
 pub(crate) const IDENTIFIER_BASELINE: f32 = PAGE_HEIGHT - FRAME_INNER - 12.0;
 pub(crate) const IDENTIFIER_SIZE: f32 = 8.0;
 
+/// The 加注 runs along the page diagonal, in parallel lines this far apart.
+pub(crate) const WATERMARK_SPACING: f32 = 190.0;
+pub(crate) const WATERMARK_MAX_SIZE: f32 = 16.0;
+/// Space kept clear between the ends of a 加注 line and the inner frame.
+const WATERMARK_MARGIN: f32 = 30.0;
+
 /// Table font sizes tried in turn until the table fits.
 const TABLE_SIZES: [f32; 4] = [12.0, 11.0, 10.0, 9.0];
 
@@ -132,4 +138,61 @@ pub(crate) fn fit_size(face: &Face<'_>, text: &str, preferred: f32, max_width: f
     } else {
         preferred * max_width / width
     }
+}
+
+/// Where the 加注 lines go: the rotation (degrees, about the page centre) that lays text along
+/// the diagonal from bottom left to top right, and for each line its offset across the diagonal
+/// and the shift along it of the middle of its chord through the inner frame; plus the longest
+/// text that stays inside the frame on every line.
+pub(crate) fn watermark_lines() -> WatermarkLines {
+    let (w, h) = (
+        PAGE_WIDTH - 2.0 * FRAME_INNER,
+        PAGE_HEIGHT - 2.0 * FRAME_INNER,
+    );
+    let angle = -h.atan2(w);
+    let (dx, dy) = (angle.cos(), angle.sin());
+    let mut lines = [(0.0, 0.0); 3];
+    let mut longest = f32::INFINITY;
+    for (line, offset) in lines
+        .iter_mut()
+        .zip([-WATERMARK_SPACING, 0.0, WATERMARK_SPACING])
+    {
+        // The line's foot: the local point (0, offset) rotated onto the page.
+        let foot = (-dy * offset, dx * offset);
+        let (lo, hi) = chord(w / 2.0, h / 2.0, foot, (dx, dy));
+        *line = (offset, (lo + hi) / 2.0);
+        longest = longest.min(hi - lo);
+    }
+    WatermarkLines {
+        angle: angle.to_degrees(),
+        lines,
+        longest: (longest - 2.0 * WATERMARK_MARGIN).max(0.0),
+    }
+}
+
+/// See [`watermark_lines`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WatermarkLines {
+    pub(crate) angle: f32,
+    /// `(offset across, middle along)` of each line, in the rotated frame about the centre.
+    pub(crate) lines: [(f32, f32); 3],
+    pub(crate) longest: f32,
+}
+
+/// Where the line through `p` along unit `dir` enters and leaves the box |x| <= hw, |y| <= hh,
+/// as distances along `dir` from `p` (an empty interval if it misses).
+fn chord(hw: f32, hh: f32, p: (f32, f32), dir: (f32, f32)) -> (f32, f32) {
+    let (mut lo, mut hi) = (f32::NEG_INFINITY, f32::INFINITY);
+    for (pos, d, half) in [(p.0, dir.0, hw), (p.1, dir.1, hh)] {
+        if d.abs() < f32::EPSILON {
+            if pos.abs() > half {
+                return (0.0, 0.0);
+            }
+            continue;
+        }
+        let (a, b) = ((-half - pos) / d, (half - pos) / d);
+        lo = lo.max(a.min(b));
+        hi = hi.min(a.max(b));
+    }
+    if hi > lo { (lo, hi) } else { (0.0, 0.0) }
 }

@@ -376,24 +376,24 @@ fn draw_identifier(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, identi
     pen.text(surface, x, layout::IDENTIFIER_BASELINE, size, MUTED, &text);
 }
 
-/// The 加注 text, translucent and diagonal across the page, three times, over everything so
-/// it cannot be cropped away.
+/// The 加注 text, translucent, in three lines along the page diagonal, over everything so it
+/// cannot be cropped away.
 fn draw_watermark(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, text: &str) {
-    let angle = -(layout::PAGE_HEIGHT.atan2(layout::PAGE_WIDTH).to_degrees()) * 0.62;
-    let size = layout::fit_size(face, text, 17.0, layout::PAGE_WIDTH * 0.95);
+    let placement = layout::watermark_lines();
+    let size = layout::fit_size(face, text, layout::WATERMARK_MAX_SIZE, placement.longest);
     let width = face.width(text, size);
     let (cx, cy) = (layout::PAGE_WIDTH / 2.0, layout::PAGE_HEIGHT / 2.0);
-    for offset in [-250.0, 0.0, 250.0] {
-        surface.push_transform(&Transform::from_rotate_at(angle, cx, cy + offset));
-        surface.set_fill(Some(fill(WATERMARK, WATERMARK_OPACITY)));
+    surface.push_transform(&Transform::from_rotate_at(placement.angle, cx, cy));
+    surface.set_fill(Some(fill(WATERMARK, WATERMARK_OPACITY)));
+    for (offset, middle) in placement.lines {
         surface.draw_text(
-            Point::from_xy(cx - width / 2.0, cy + offset + size * 0.35),
+            Point::from_xy(cx + middle - width / 2.0, cy + offset + size * 0.35),
             pen.font.clone(),
             size,
             text,
             false,
             TextDirection::LeftToRight,
         );
-        surface.pop();
     }
+    surface.pop();
 }

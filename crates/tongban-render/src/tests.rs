@@ -98,10 +98,8 @@ fn svg_modules(svg: &str, module: usize) -> (usize, Vec<Vec<bool>>) {
             .map(|s| s.parse().unwrap())
             .collect();
         let (x, y, w, h) = (nums[0], nums[1], nums[2], nums[3]);
-        for yy in y / module..(y + h) / module {
-            for xx in x / module..(x + w) / module {
-                dark[yy][xx] = true;
-            }
+        for row in &mut dark[y / module..(y + h) / module] {
+            row[x / module..(x + w) / module].fill(true);
         }
     }
     (side, dark)
@@ -337,4 +335,31 @@ fn a_latin_only_font_is_not_taken_for_a_cjk_one() {
     )
     .unwrap();
     assert_eq!(font.index(), 2);
+}
+
+#[test]
+fn the_watermark_lines_stay_inside_the_frame() {
+    let placement = layout::watermark_lines();
+    assert!(
+        placement.angle < -45.0 && placement.angle > -60.0,
+        "{placement:?}"
+    );
+    assert!(placement.longest > 300.0, "{placement:?}");
+    let (cx, cy) = (layout::PAGE_WIDTH / 2.0, layout::PAGE_HEIGHT / 2.0);
+    let (sin, cos) = placement.angle.to_radians().sin_cos();
+    let inside = |v: f32, page: f32| v > layout::FRAME_INNER && v < page - layout::FRAME_INNER;
+    for (offset, middle) in placement.lines {
+        for along in [
+            middle - placement.longest / 2.0,
+            middle + placement.longest / 2.0,
+        ] {
+            // A line end in page coordinates: (along, offset) rotated about the centre.
+            let (x, y) = (
+                cx + along * cos - offset * sin,
+                cy + along * sin + offset * cos,
+            );
+            assert!(inside(x, layout::PAGE_WIDTH), "{x} {placement:?}");
+            assert!(inside(y, layout::PAGE_HEIGHT), "{y} {placement:?}");
+        }
+    }
 }
