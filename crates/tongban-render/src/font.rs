@@ -216,6 +216,28 @@ impl<'a> Face<'a> {
             .map_or(0.0, |units| units * size / self.units_per_em)
     }
 
+    /// The glyphs of a single line, one per character, placed by their advances: licences hold
+    /// CJK text and codes, which need no shaping, and the line is then exactly as wide as
+    /// [`Face::width`] says. (krilla's `draw_text` would re-parse the whole font file with
+    /// rustybuzz on every call.)
+    pub(crate) fn glyphs(&self, text: &str) -> Vec<krilla::text::KrillaGlyph> {
+        text.char_indices()
+            .filter_map(|(at, c)| {
+                let glyph = self.charmap.map(c)?;
+                let advance = self.glyphs.advance_width(glyph).unwrap_or(0.0) / self.units_per_em;
+                Some(krilla::text::KrillaGlyph::new(
+                    krilla::text::GlyphId::new(glyph.to_u32()),
+                    advance,
+                    0.0,
+                    0.0,
+                    0.0,
+                    at..at + c.len_utf8(),
+                    None,
+                ))
+            })
+            .collect()
+    }
+
     /// The width of a single line at `size` points.
     pub(crate) fn width(&self, text: &str, size: f32) -> f32 {
         text.chars().map(|c| self.advance(c, size)).sum()

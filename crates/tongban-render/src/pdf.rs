@@ -10,7 +10,7 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use krilla::text::Font;
 
 use crate::font::{CjkFont, Face};
 use crate::layout::{self, Table};
@@ -57,6 +57,7 @@ pub fn licence_pdf(sheet: &LicenceSheet, font: &CjkFont) -> Result<Vec<u8>, Rend
         let mut surface = page.surface();
         let pen = Pen {
             font: font.pdf_font(),
+            face: &face,
         };
         draw_frame(&mut surface)?;
         draw_title(&mut surface, &pen, &face, &sheet.title)?;
@@ -114,12 +115,13 @@ fn check_coverage(
     Ok(())
 }
 
-/// Draws text in one font.
-struct Pen {
+/// Draws single lines of text in one font.
+struct Pen<'a> {
     font: Font,
+    face: &'a Face<'a>,
 }
 
-impl Pen {
+impl Pen<'_> {
     fn text(
         &self,
         surface: &mut Surface<'_>,
@@ -133,13 +135,19 @@ impl Pen {
             return;
         }
         surface.set_fill(Some(fill(color, 1.0)));
-        surface.draw_text(
+        self.glyphs(surface, x, baseline, size, text);
+    }
+
+    /// Draws with whatever fill is set.
+    fn glyphs(&self, surface: &mut Surface<'_>, x: f32, baseline: f32, size: f32, text: &str) {
+        let glyphs = self.face.glyphs(text);
+        surface.draw_glyphs(
             Point::from_xy(x, baseline),
+            &glyphs,
             self.font.clone(),
-            size,
             text,
+            size,
             false,
-            TextDirection::LeftToRight,
         );
     }
 }
@@ -386,14 +394,8 @@ fn draw_watermark(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, text: &
     surface.push_transform(&Transform::from_rotate_at(placement.angle, cx, cy));
     surface.set_fill(Some(fill(WATERMARK, WATERMARK_OPACITY)));
     for (offset, middle) in placement.lines {
-        surface.draw_text(
-            Point::from_xy(cx + middle - width / 2.0, cy + offset + size * 0.35),
-            pen.font.clone(),
-            size,
-            text,
-            false,
-            TextDirection::LeftToRight,
-        );
+        let x = cx + middle - width / 2.0;
+        pen.glyphs(surface, x, cy + offset + size * 0.35, size, text);
     }
     surface.pop();
 }
