@@ -60,13 +60,13 @@ pub fn licence_pdf(sheet: &LicenceSheet, font: &CjkFont) -> Result<Vec<u8>, Rend
             face: &face,
         };
         draw_frame(&mut surface)?;
-        draw_title(&mut surface, &pen, &face, &sheet.title)?;
+        draw_title(&mut surface, &pen, &sheet.title);
         draw_table(&mut surface, &pen, &table)?;
-        draw_issuer(&mut surface, &pen, &face, sheet);
-        draw_qr(&mut surface, &pen, &face, &qr)?;
-        draw_identifier(&mut surface, &pen, &face, &sheet.identifier);
+        draw_issuer(&mut surface, &pen, sheet);
+        draw_qr(&mut surface, &pen, &qr)?;
+        draw_identifier(&mut surface, &pen, &sheet.identifier);
         if let Some(watermark) = &sheet.watermark {
-            draw_watermark(&mut surface, &pen, &face, watermark);
+            draw_watermark(&mut surface, &pen, watermark);
         }
         surface.finish();
         page.finish();
@@ -220,12 +220,8 @@ fn draw_frame(surface: &mut Surface<'_>) -> Result<(), RenderError> {
     Ok(())
 }
 
-fn draw_title(
-    surface: &mut Surface<'_>,
-    pen: &Pen,
-    face: &Face<'_>,
-    title: &str,
-) -> Result<(), RenderError> {
+fn draw_title(surface: &mut Surface<'_>, pen: &Pen, title: &str) {
+    let face = pen.face;
     let max = layout::CONTENT_RIGHT - layout::CONTENT_LEFT;
     let size = layout::fit_size(face, title, layout::TITLE_SIZE, max);
     let x = (layout::PAGE_WIDTH - face.width(title, size)) / 2.0;
@@ -241,7 +237,6 @@ fn draw_title(
             stroke(FRAME, width),
         );
     }
-    Ok(())
 }
 
 fn draw_table(surface: &mut Surface<'_>, pen: &Pen, table: &Table) -> Result<(), RenderError> {
@@ -301,7 +296,8 @@ fn draw_table(surface: &mut Surface<'_>, pen: &Pen, table: &Table) -> Result<(),
 }
 
 /// 发证机关 and 发证日期 at the bottom left, where a seal would go on paper.
-fn draw_issuer(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, sheet: &LicenceSheet) {
+fn draw_issuer(surface: &mut Surface<'_>, pen: &Pen, sheet: &LicenceSheet) {
+    let face = pen.face;
     let max = layout::QR_LEFT - 24.0 - layout::CONTENT_LEFT;
     let issuer = format!("{ISSUER_LABEL}{}", sheet.issuer_name);
     let size = layout::fit_size(face, &issuer, 14.0, max);
@@ -326,12 +322,8 @@ fn draw_issuer(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, sheet: &Li
 }
 
 /// The QR code as filled rectangles (one per run of dark modules) with its caption below.
-fn draw_qr(
-    surface: &mut Surface<'_>,
-    pen: &Pen,
-    face: &Face<'_>,
-    qr: &QrMatrix,
-) -> Result<(), RenderError> {
+fn draw_qr(surface: &mut Surface<'_>, pen: &Pen, qr: &QrMatrix) -> Result<(), RenderError> {
+    let face = pen.face;
     let modules = (qr.width + 2 * QUIET_ZONE) as f32;
     let module = layout::QR_SIZE / modules;
     let origin_x = layout::QR_LEFT + QUIET_ZONE as f32 * module;
@@ -373,7 +365,8 @@ fn draw_qr(
     Ok(())
 }
 
-fn draw_identifier(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, identifier: &str) {
+fn draw_identifier(surface: &mut Surface<'_>, pen: &Pen, identifier: &str) {
+    let face = pen.face;
     if identifier.is_empty() {
         return;
     }
@@ -386,7 +379,8 @@ fn draw_identifier(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, identi
 
 /// The 加注 text, translucent, in three lines along the page diagonal, over everything so it
 /// cannot be cropped away.
-fn draw_watermark(surface: &mut Surface<'_>, pen: &Pen, face: &Face<'_>, text: &str) {
+fn draw_watermark(surface: &mut Surface<'_>, pen: &Pen, text: &str) {
+    let face = pen.face;
     let placement = layout::watermark_lines();
     let size = layout::fit_size(face, text, layout::WATERMARK_MAX_SIZE, placement.longest);
     let width = face.width(text, size);
