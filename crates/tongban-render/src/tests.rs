@@ -319,17 +319,20 @@ fn a_font_named_by_the_environment_wins_over_the_system_paths() {
 }
 
 #[test]
-fn a_latin_only_font_is_not_taken_for_a_cjk_one() {
-    let latin = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+fn a_file_that_is_not_a_font_is_refused_and_discovery_moves_on() {
+    let not_a_font = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
     assert!(matches!(
-        CjkFont::from_file(latin, 0),
+        CjkFont::from_file(not_a_font, 0),
         Err(RenderError::BadFont(_))
     ));
-    // Discovery skips it and goes on to the next candidate.
+    assert!(matches!(
+        CjkFont::from_bytes(b"not a font".to_vec(), 0, "bytes"),
+        Err(RenderError::BadFont(_))
+    ));
     let font = discover_in(
         None,
         &[
-            (latin, 0),
+            (not_a_font, 0),
             ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
         ],
     )
