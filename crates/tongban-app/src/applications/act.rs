@@ -288,14 +288,19 @@ impl App {
             .find(|m| m.blob_id == blob_id)
             .cloned()
             .ok_or(AppError::NotFound("该材料"))?;
-        let blobs = self
-            .uploads
-            .as_ref()
-            .ok_or_else(|| AppError::Internal("no upload directory is configured".into()))?;
-        let bytes = blobs
-            .get_async(blob_id)
-            .await?
-            .ok_or(AppError::NotFound("该材料"))?;
+        let bytes = if let Some(licence_id) = &attached.licence_id {
+            // 证照免提交: the licence stands in for the file.
+            self.attached_licence_file(licence_id).await?
+        } else {
+            let blobs = self
+                .uploads
+                .as_ref()
+                .ok_or_else(|| AppError::Internal("no upload directory is configured".into()))?;
+            blobs
+                .get_async(blob_id)
+                .await?
+                .ok_or(AppError::NotFound("该材料"))?
+        };
         if who.is_staff() {
             // Materials carry personal information: every staff read is on the record.
             let payload = serde_json::json!({ "material": attached.material, "blob_id": blob_id });

@@ -3,8 +3,10 @@
 
 mod case_issue;
 mod catalogue;
+mod free_submit;
 mod issue;
 mod keys;
+mod shares;
 mod sharing;
 mod status;
 mod verify;
@@ -12,9 +14,11 @@ mod view;
 
 pub(crate) use case_issue::licensable;
 pub use catalogue::TypeSeed;
+pub use free_submit::{LICENCE_MEDIA_TYPE, Substitute};
 pub use issue::{IssueRequest, LicenceDraft, random_serial};
 pub(crate) use keys::Keyring;
 pub use keys::{PLATFORM_KEY_OWNER, PublishedKey};
+pub use shares::{ShareLink, ShareView};
 pub use sharing::{LicenceQuery, UsageView};
 pub use status::{StateChange, StatusList};
 pub use verify::{Verification, VerifyInput};
