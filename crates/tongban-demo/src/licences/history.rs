@@ -9,7 +9,7 @@ use tongban_domain::licence::{LicenceState, Validity};
 
 use super::catalogue::typed;
 use super::face::{HolderFacts, Places, birth_and_sex, derived_value, number};
-use super::model::{Issued, TypeDef};
+use super::model::{ANY_AGE, Issued, TypeDef};
 use super::plan::{RoundRobin, Shuffle, mix, quotas};
 use crate::rng::Rng;
 use crate::{DemoCity, catalog_items};
@@ -68,6 +68,8 @@ struct TypePlan {
     validity: Validity,
     person: bool,
     shuffle: Shuffle,
+    /// The citizens old enough (and young enough) to hold it, if the type has an age limit.
+    eligible: Option<Vec<usize>>,
     next: usize,
     /// Index of the city department in `city.departments`, if it issues the type.
     city_dept: Option<usize>,
@@ -103,7 +105,8 @@ fn city_seed(city: &DemoCity) -> u64 {
 
 /// A deterministic, lazy plan of `total` licences issued before `today` (fewer only if the
 /// city has too few holders for them: each holder holds at most one licence of a type, or
-/// a few of a type such as 不动产权证书 or 道路运输证). Person licences go to citizens,
+/// a few of a type such as 不动产权证书 or 道路运输证, and age-limited types such as
+/// 老年人优待证 or 机动车驾驶证 go only to citizens of the right age). Person licences go to citizens,
 /// organisation licences to enterprises, in shares following realistic weights; issue dates
 /// spread over the past eight years, mostly within the licence's validity. The same city
 /// (same demo seed) gives the same history.
@@ -120,10 +123,11 @@ pub fn historic_licences(
     let mut caps = Vec::with_capacity(types.len());
     for (t, (def, ty)) in types.iter().enumerate() {
         let person = def.holder == tongban_domain::licence::HolderKind::Person;
-        let population = if person {
-            city.citizens.len()
-        } else {
-            city.enterprises.len()
+        let eligible = (person && def.ages != ANY_AGE).then(|| eligible(city, def.ages, today));
+        let population = match (&eligible, person) {
+            (Some(list), _) => list.len(),
+            (None, true) => city.citizens.len(),
+            (None, false) => city.enterprises.len(),
         };
         let mut city_dept = None;
         let mut county_depts = Vec::new();
@@ -150,6 +154,7 @@ pub fn historic_licences(
             validity: ty.validity,
             person,
             shuffle: Shuffle::new(population, mix(seed ^ (t as u64 + 1))),
+            eligible,
             next: 0,
             city_dept,
             county_depts,
@@ -165,6 +170,27 @@ pub fn historic_licences(
         emitted: 0,
         places: Places::new(city),
     }
+}
+
+/// Age in whole years on `today`.
+pub(crate) fn age(birth: Date, today: Date) -> i32 {
+    let had_birthday = (today.month(), today.day()) >= (birth.month(), birth.day());
+    today.year() - birth.year() - i32::from(!had_birthday)
+}
+
+/// Indices of the citizens whose age on `today` lies within `ages`.
+fn eligible(city: &DemoCity, ages: (u8, u8), today: Date) -> Vec<usize> {
+    let (min, max) = (i32::from(ages.0), i32::from(ages.1));
+    city.citizens
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            birth_and_sex(&c.id_number)
+                .0
+                .is_some_and(|b| (min..=max).contains(&age(b, today)))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 impl History<'_> {
@@ -242,7 +268,11 @@ impl History<'_> {
         let plan = self.plans.get(t)?;
         let def = plan.def;
         let mut rng = Rng::derive(self.seed ^ ((t as u64 + 1) << 40), k as u64);
-        let index = plan.shuffle.at(k);
+        let drawn = plan.shuffle.at(k);
+        let index = match &plan.eligible {
+            Some(list) => *list.get(drawn)?,
+            None => drawn,
+        };
         let (holder, facts) = if plan.person {
             let c = self.city.citizens.get(index)?;
             let (birth, male) = birth_and_sex(&c.id_number);

@@ -21,6 +21,9 @@ pub(crate) const fn m(n: u8) -> Validity {
     Validity::Months(n)
 }
 
+/// No age limit.
+pub(crate) const ANY_AGE: (u8, u8) = (0, u8::MAX);
+
 /// Where the demo city issues a type: the city department, the county counterparts, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum At {
@@ -76,6 +79,8 @@ pub(crate) struct TypeDef {
     /// How many licences of the type one holder may hold at once (vehicles, properties, …).
     pub copies: u8,
     pub issued: Issued,
+    /// Ages (on the history's "today") of the citizens who may hold it.
+    pub ages: (u8, u8),
 }
 
 /// A licence type row: name, authority, sequence, holder kind, issuing department kind, where,
@@ -108,6 +113,7 @@ pub(crate) const fn t(
         replaces: &[],
         copies: 1,
         issued: Issued::Recent,
+        ages: ANY_AGE,
     }
 }
 
@@ -125,6 +131,14 @@ impl TypeDef {
     /// One holder may hold up to `copies` at once.
     pub(crate) const fn copies(self, copies: u8) -> Self {
         TypeDef { copies, ..self }
+    }
+
+    /// Held only by citizens aged `min..=max`.
+    pub(crate) const fn ages(self, min: u8, max: u8) -> Self {
+        TypeDef {
+            ages: (min, max),
+            ..self
+        }
     }
 
     /// Issued around the holder's birth.

@@ -10,7 +10,8 @@ use tongban_domain::licence::{HolderKind, LicenceState, LicenceType, Validity, r
 use tongban_domain::uscc::Uscc;
 
 use super::catalogue::{base_name, defs, slug};
-use super::face::derived;
+use super::face::{birth_and_sex, derived};
+use super::history::age;
 use super::*;
 use crate::{DemoCity, DemoConfig, catalog_items, generate};
 
@@ -291,7 +292,21 @@ fn the_history_holds_total_licences_valid_in_every_field() {
         assert_eq!(l.valid_until, t.validity.until(l.issued_on));
         assert!(t.issuing_department_ids.contains(&l.issuing_department_id));
         match (l.holder, t.holder_kind) {
-            (HolderRef::Citizen(i), HolderKind::Person) => assert!(i < city.citizens.len()),
+            (HolderRef::Citizen(i), HolderKind::Person) => {
+                let def = defs().nth(l.type_index);
+                let ages = def.map_or((0, u8::MAX), |d| d.ages);
+                let birth = city
+                    .citizens
+                    .get(i)
+                    .and_then(|c| birth_and_sex(&c.id_number).0);
+                let years = birth.map(|b| age(b, TODAY));
+                let range = i32::from(ages.0)..=i32::from(ages.1);
+                assert!(
+                    years.is_some_and(|y| range.contains(&y)),
+                    "{} {years:?}",
+                    t.name
+                );
+            }
             (HolderRef::Enterprise(i), HolderKind::Organisation) => {
                 assert!(i < city.enterprises.len())
             }

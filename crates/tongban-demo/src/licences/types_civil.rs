@@ -87,19 +87,23 @@ pub(crate) const TYPES: &[TypeDef] = &[
         .items(&["居住证申领"]),
     t("机动车驾驶证", Mps, 5, P, "gaj", City, y(6), 1600, "{id}",
         &[XM, XB, SFZH, ZZ, ("KZ_ZJCX", "准驾车型", DRIVING), ("KZ_CCLZRQ", "初次领证日期", &[])])
-        .items(&["机动车驾驶证核发、审验", "校车驾驶资格许可"]),
+        .items(&["机动车驾驶证核发、审验", "校车驾驶资格许可"])
+        .ages(18, 80),
     t("机动车行驶证", Mps, 6, P, "gaj", City, FOREVER, 1200, "5119{n8}",
         &[("KZ_HPHM", "号牌号码", &[]), ("KZ_CLLX", "车辆类型", VEHICLE), ("KZ_SYR", "所有人", &[]), ZZ, ("KZ_PPXH", "品牌型号", MODEL)])
-        .copies(2),
+        .copies(2)
+        .ages(18, 90),
     t("机动车检验合格标志", Mps, 7, P, "gaj", City, y(1), 500, "川Y{y}{n7}",
         &[("KZ_HPHM", "号牌号码", &[]), ("KZ_CLLX", "车辆类型", VEHICLE), ("KZ_JYRQ", "检验有效期至", &["下次检验日期见有效期截止日期"])])
-        .items(&["机动车检验合格标志核发"]),
+        .items(&["机动车检验合格标志核发"])
+        .ages(18, 90),
     t("无犯罪记录证明", Mps, 8, P, "gaj", County, m(3), 300, "{d6}{y}{n6}",
         &[XM, SFZH, ("KZ_CXJG", "查询结果", &["未发现有犯罪记录"]), FZJG])
         .items(&["无犯罪记录证明开具"]),
     t("爆破作业人员许可证", Mps, 9, P, "gaj", City, y(3), 30, "5119{y}{n5}",
         &[XM, SFZH, ("KZ_ZYLB", "作业类别", &["爆破员", "安全员", "保管员", "爆破工程技术人员"]), FZJG])
-        .items(&["爆破作业人员许可"]),
+        .items(&["爆破作业人员许可"])
+        .ages(20, 60),
     t("旅馆业特种行业许可证", Mps, 10, O, "gaj", County, FOREVER, 60, "巴公特旅字〔{y}〕第{n5}号",
         &[MC, FDDBR, JYCS, ("KZ_HYLB", "行业类别", HOTEL)])
         .items(&["旅馆业特种行业许可证核发"]),
@@ -133,7 +137,8 @@ pub(crate) const TYPES: &[TypeDef] = &[
     // 国家移民管理局
     t("普通护照", Nia, 1, P, "gaj", City, y(10), 300, "E{n8}",
         &[XM, XB, CSRQ, ("KZ_CSDD", "出生地点", &["四川"]), SFZH])
-        .items(&["普通护照签发"]),
+        .items(&["普通护照签发"])
+        .ages(0, 80),
     t("往来港澳通行证", Nia, 2, P, "gaj", City, y(10), 200, "C{n8}",
         &[XM, XB, CSRQ, SFZH])
         .items(&["内地居民前往港澳通行证、往来港澳通行证和签注签发"]),
@@ -144,10 +149,12 @@ pub(crate) const TYPES: &[TypeDef] = &[
     t("结婚证", Mca, 1, P, "mzj", County, FOREVER, 900, "J{d6}-{y}-{n6}",
         &[XM, SFZH, ("KZ_POXM", "配偶姓名", &[]), ("KZ_DJRQ", "登记日期", &[]), FZJG])
         .items(&["内地居民结婚登记", "补领结婚证、离婚证"])
-        .replaces(&["父母结婚证"]),
+        .replaces(&["父母结婚证"])
+        .ages(22, 90),
     t("离婚证", Mca, 2, P, "mzj", County, FOREVER, 150, "L{d6}-{y}-{n6}",
         &[XM, SFZH, ("KZ_POXM", "原配偶姓名", &[]), ("KZ_DJRQ", "登记日期", &[]), FZJG])
-        .items(&["内地居民离婚登记", "补领结婚证、离婚证"]),
+        .items(&["内地居民离婚登记", "补领结婚证、离婚证"])
+        .ages(24, 90),
     t("社会团体法人登记证书", Mca, 3, O, "mzj", Both, y(5), 30, "{id}",
         &[MC, XYDM, ("KZ_YWFW", "业务范围", &["行业交流、业务培训、咨询服务", "学术交流、科普宣传", "联谊交流、公益服务"]), ZS, FDDBR])
         .items(&["社会团体成立登记", "社会团体变更登记"]),
@@ -159,7 +166,8 @@ pub(crate) const TYPES: &[TypeDef] = &[
         .items(&["慈善组织公开募捐资格审批"]),
     t("老年人优待证", Mca, 6, P, "mzj", County, FOREVER, 700, "{d6}{n7}",
         &[XM, XB, CSRQ, SFZH, FZJG])
-        .items(&["老年人优待证办理"]),
+        .items(&["老年人优待证办理"])
+        .ages(60, 120),
     t("遗体火化证明", Mca, 7, P, "mzj", County, FOREVER, 120, "巴殡火{y}{n6}",
         &[("KZ_SZXM", "逝者姓名", &[]), SFZH, ("KZ_HHDW", "火化单位", &["巴中市殡仪馆", "通江县殡仪馆", "南江县殡仪馆", "平昌县殡仪馆"])])
         .items(&["遗体火化证明开具"]),
@@ -172,12 +180,15 @@ pub(crate) const TYPES: &[TypeDef] = &[
     // 人力资源和社会保障部
     t("社会保障卡", Mohrss, 1, P, "rsj", County, y(10), 2900, "A{n8}",
         &[XM, SFZH, ("KZ_FKYH", "发卡银行", BANK), FZJG])
-        .items(&["社会保障卡申领", "社会保障卡补领、换领"]),
+        .items(&["社会保障卡申领", "社会保障卡补领、换领"])
+        .ages(0, 120),
     t("职业技能等级证书", Mohrss, 2, P, "rsj", City, FOREVER, 500, "S{y}5119{n8}",
-        &[XM, SFZH, ("KZ_ZYGZ", "职业（工种）", TRADE), ("KZ_DJ", "等级", GRADE)]),
+        &[XM, SFZH, ("KZ_ZYGZ", "职业（工种）", TRADE), ("KZ_DJ", "等级", GRADE)])
+        .ages(18, 65),
     t("就业创业证", Mohrss, 3, P, "rsj", County, FOREVER, 400, "{d6}{y}{n6}",
         &[XM, SFZH, ZZ, FZJG])
-        .items(&["就业创业证申领"]),
+        .items(&["就业创业证申领"])
+        .ages(16, 60),
     t("劳务派遣经营许可证", Mohrss, 4, O, "rsj", City, y(3), 15, "511900{y}{n4}",
         &[MC, XYDM, FDDBR, ZS])
         .items(&["劳务派遣经营许可"]),
@@ -201,17 +212,21 @@ pub(crate) const TYPES: &[TypeDef] = &[
     // 退役军人事务部
     t("退役军人优待证", Mva, 1, P, "tyjrj", County, FOREVER, 150, "{d6}{n7}",
         &[XM, SFZH, ("KZ_YDLB", "优待类别", &["退役军人", "退役军人", "烈士遗属", "因公牺牲军人遗属"])])
-        .items(&["退役军人优待证申领"]),
+        .items(&["退役军人优待证申领"])
+        .ages(20, 120),
     // 司法部
     t("律师执业证", Moj, 1, P, "sfj", City, FOREVER, 40, "1511920{y}1{n5}",
         &[XM, SFZH, ("KZ_ZYJG", "执业机构", &["四川巴山律师事务所", "四川秦巴律师事务所", "四川米仓律师事务所"]), ("KZ_ZYLB", "执业类别", PRACTICE)])
-        .items(&["律师执业许可（初审）"]),
+        .items(&["律师执业许可（初审）"])
+        .ages(24, 70),
     t("基层法律服务工作者执业证", Moj, 2, P, "sfj", City, FOREVER, 15, "5119{y}{n5}",
         &[XM, SFZH, ("KZ_ZYJG", "执业机构", &["巴州区东城法律服务所", "通江县诺江法律服务所", "平昌县江口法律服务所"])])
-        .items(&["基层法律服务工作者执业核准"]),
+        .items(&["基层法律服务工作者执业核准"])
+        .ages(24, 70),
     t("公证员执业证", Moj, 3, P, "sfj", City, FOREVER, 5, "5119{y}{n4}",
         &[XM, SFZH, ("KZ_ZYJG", "执业机构", &["四川省巴中市巴州公证处", "四川省通江县公证处"])])
-        .items(&["公证员执业审核（初审）"]),
+        .items(&["公证员执业审核（初审）"])
+        .ages(26, 70),
     t("律师事务所执业许可证", Moj, 4, O, "sfj", City, FOREVER, 8, "{id}",
         &[MC, XYDM, FZR, ZS, ("KZ_ZZXS", "组织形式", &["普通合伙", "个人", "特殊的普通合伙"])])
         .items(&["律师事务所设立许可（初审）"]),

@@ -85,36 +85,46 @@ pub(crate) const TYPES: &[TypeDef] = &[
     // 国家卫生健康委员会
     t("出生医学证明", Nhc, 1, P, "wjw", County, FOREVER, 900, "T51{n8}",
         &[XM, XB, CSRQ, ("KZ_CSDD", "出生地点", HOSPITAL), ("KZ_MQXM", "母亲姓名", &[]), ("KZ_FQXM", "父亲姓名", &[])])
-        .items(&["出生医学证明签发"]).at_birth(),
+        .items(&["出生医学证明签发"]).at_birth()
+        .ages(0, 30),
     t("预防接种证", Nhc, 2, P, "wjw", County, FOREVER, 300, "{d6}YM{n7}",
         &[XM, XB, CSRQ, ("KZ_JZDW", "接种单位", HOSPITAL)])
-        .items(&["预防接种证办理"]).at_birth(),
+        .items(&["预防接种证办理"]).at_birth()
+        .ages(0, 26),
     t("医师执业证书", Nhc, 3, P, "wjw", City, FOREVER, 200, "11051190{n7}",
         &[XM, XB, SFZH, ("KZ_ZYDD", "执业地点", HOSPITAL), ("KZ_ZYLB", "执业类别", DOCTOR_KIND), ("KZ_ZYFW", "执业范围", DOCTOR_SCOPE)])
-        .items(&["医师执业注册"]),
+        .items(&["医师执业注册"])
+        .ages(24, 70),
     t("医师资格证书", Nhc, 4, P, "wjw", City, FOREVER, 250, "{y}1051190{n6}",
-        &[XM, XB, SFZH, ("KZ_ZYLB", "类别", DOCTOR_KIND)]),
+        &[XM, XB, SFZH, ("KZ_ZYLB", "类别", DOCTOR_KIND)])
+        .ages(24, 80),
     t("护士执业证书", Nhc, 5, P, "wjw", County, y(5), 300, "{y}51{n8}",
         &[XM, XB, SFZH, ("KZ_ZYDD", "执业地点", HOSPITAL)])
-        .items(&["护士执业注册"]),
+        .items(&["护士执业注册"])
+        .ages(20, 60),
     t("乡村医生执业证书", Nhc, 6, P, "wjw", County, y(5), 120, "{d6}XY{n5}",
         &[XM, SFZH, ("KZ_ZYDD", "执业地点", &["村卫生室"]), FZJG])
-        .items(&["乡村医生执业注册"]),
+        .items(&["乡村医生执业注册"])
+        .ages(22, 70),
     t("母婴保健技术考核合格证书", Nhc, 7, P, "wjw", County, y(3), 30, "{d6}MY{n5}",
         &[XM, SFZH, ("KZ_KHXM", "考核项目", &["助产技术", "结扎手术", "终止妊娠手术", "婚前医学检查"])])
-        .items(&["母婴保健服务人员资格认定"]),
+        .items(&["母婴保健服务人员资格认定"])
+        .ages(24, 60),
     t("外国医师短期行医许可证", Nhc, 8, P, "wjw", City, y(1), 1, "巴卫外医〔{y}〕{n3}号",
         &[XM, ("KZ_GJ", "国籍", &["美国", "德国", "日本", "韩国"]), ("KZ_ZYDD", "执业地点", HOSPITAL)])
         .items(&["外国医师来华短期行医许可"]),
     t("母子健康手册", Nhc, 9, P, "wjw", County, y(2), 150, "{d6}MZ{n7}",
         &[XM, SFZH, ZZ, ("KZ_JDDW", "建档单位", HOSPITAL)])
-        .items(&["母子健康手册发放"]),
+        .items(&["母子健康手册发放"])
+        .ages(20, 45),
     t("生育登记服务单", Nhc, 10, P, "wjw", County, FOREVER, 250, "{d6}SY{y}{n6}",
         &[XM, SFZH, ("KZ_POXM", "配偶姓名", &[]), ("KZ_SYHC", "生育孩次", &["一孩", "二孩", "三孩"])])
-        .items(&["生育登记"]),
+        .items(&["生育登记"])
+        .ages(20, 50),
     t("独生子女父母光荣证", Nhc, 11, P, "wjw", County, FOREVER, 120, "{d6}DS{n6}",
         &[XM, SFZH, ("KZ_POXM", "配偶姓名", &[]), FZJG])
-        .items(&["独生子女父母光荣证补办"]),
+        .items(&["独生子女父母光荣证补办"])
+        .ages(40, 90),
     t("居民死亡医学证明（推断）书", Nhc, 12, P, "wjw", County, FOREVER, 60, "{d6}SW{y}{n6}",
         &[("KZ_SZXM", "死者姓名", &[]), SFZH, ("KZ_SWYY", "根本死亡原因", &["脑梗死", "冠心病", "肺癌", "慢性阻塞性肺疾病", "高血压病"])])
         .items(&["居民死亡医学证明（推断）书签发"])
@@ -146,7 +156,8 @@ pub(crate) const TYPES: &[TypeDef] = &[
         .items(&[
             "教师资格认定（高级中学、中等职业学校）", "教师资格认定（幼儿园、小学、初级中学）",
             "教师资格证书补发、换发",
-        ]),
+        ])
+        .ages(21, 65),
     t("民办学校办学许可证", Moe, 2, O, "jyj", Both, y(5), 40, "教民{d6}{n7}号",
         &[MC, FZR, ZS, ("KZ_XXLX", "学校类型", SCHOOL_KIND)])
         .items(&[
@@ -181,5 +192,6 @@ pub(crate) const TYPES: &[TypeDef] = &[
         .items(&["设置大型户外广告及在城市建筑物、设施上悬挂、张贴宣传品审批"]).copies(2),
     t("临时占道经营许可证", Mohurd, 16, P, "zhzfj", County, m(6), 50, "{d6}ZD{y}{n5}",
         &[XM, SFZH, ("KZ_ZDDD", "占道地点", &["农贸市场东侧", "滨河路人行道", "夜市一条街"]), ("KZ_JYXM", "经营项目", &["水果", "小吃", "日用百货"])])
-        .items(&["临时占用城市道路设置摊点审批"]),
+        .items(&["临时占用城市道路设置摊点审批"])
+        .ages(18, 75),
 ];
