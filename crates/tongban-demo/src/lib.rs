@@ -36,7 +36,9 @@
 //! likewise the first enterprise is `enterprise`, the others `e00001`, ….
 //!
 //! The service-item catalogue ([`catalog_items`]) is built on the generated city: 351
-//! 行政许可 items of 37 department kinds plus about 80 公共服务 items.
+//! 行政许可 items of 37 department kinds plus about 80 公共服务 items. Its electronic licences:
+//! [`licence_types`] (the 证照目录 of 165 types), [`recognitions`] (the 互通互认清单) and
+//! [`historic_licences`] (a lazy plan of licences issued before and by the platform).
 //!
 //! Hall keys: `hall-511900` (city), `hall-CCCCCC` (county), `hall-TTTTTTTTT` (township) and
 //! `hall-` + the 12-digit village code for village stations.
@@ -47,6 +49,7 @@ mod codes;
 mod departments;
 mod geo;
 mod halls;
+mod licences;
 mod lists;
 mod names;
 mod people;
@@ -60,6 +63,9 @@ pub use applications::{
     SAMPLE_MATERIAL_PDF, application_plan, sample_material_id,
 };
 pub use catalog::{LICENSING_DEPARTMENTS, LICENSING_ITEMS, catalog_items, catalog_summary};
+pub use licences::{
+    HistoricLicence, HolderRef, LICENCE_TYPES, historic_licences, licence_types, recognitions,
+};
 pub use lists::{
     DemoListEdition, POWER_DEPARTMENTS, POWER_DUTIES, POWER_ITEMS, TRADING_DEPARTMENTS,
     TRADING_DUTIES, TRADING_ITEMS, list_editions,
