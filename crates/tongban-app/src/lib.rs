@@ -29,6 +29,8 @@ mod principal;
 mod registration;
 mod seed;
 pub mod uploads;
+mod upstream;
+mod upstream_http;
 mod validate;
 
 use std::sync::{Arc, RwLock};
@@ -55,6 +57,11 @@ pub use org::{DepartmentEdit, DivisionPage, HallEdit, HallQuery};
 pub use principal::{OrgUnit, Principal};
 pub use registration::{CitizenRegistration, EnterpriseRegistration};
 pub use seed::SeedReport;
+pub use upstream::{
+    LICENCE_KINDS, PushReport, Upstream, UpstreamEvent, UpstreamSender, UpstreamStatus,
+    UpstreamStream, UpstreamStreamStatus, idempotency_key, upstream_retry_delay_ms,
+};
+pub use upstream_http::HttpUpstreamSender;
 pub use validate::{ValidateKind, validate_lines};
 
 use tongban_domain::WorkCalendar;
@@ -112,6 +119,8 @@ pub struct App {
     uploads: Option<uploads::BlobStore>,
     /// Who carries notices out by SMS and email (none unless [`App::with_senders`] is used).
     senders: Arc<Senders>,
+    /// Where events are pushed upstream (nowhere unless [`App::with_upstream`] is used).
+    upstream: Arc<upstream::Upstream>,
 }
 
 impl App {
@@ -128,6 +137,7 @@ impl App {
             calendar: Arc::new(RwLock::new(Arc::new(WorkCalendar::empty()))),
             uploads: None,
             senders: Arc::new(Senders::none()),
+            upstream: Arc::default(),
             cases: Arc::default(),
         };
         app.load_calendar().await?;
