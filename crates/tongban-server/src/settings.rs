@@ -50,6 +50,10 @@ pub struct Settings {
     /// Where applicants' uploaded materials are kept (content-addressed by SM3). Back it up
     /// with the database.
     pub uploads_dir: PathBuf,
+    /// Where events are pushed to the provincial platform (`http://…`; '' = no push).
+    pub upstream_url: String,
+    /// Bearer token for the provincial platform ('' = none).
+    pub upstream_token: Secret,
 }
 
 /// A setting that must never be printed or logged: its `Debug` shows `***`.
@@ -102,7 +106,9 @@ impl Settings {
             .set_default("smtp_password", "")?
             .set_default("demo_applications", DEFAULT_DEMO_APPLICATIONS)?
             .set_default("region_code", "511900")?
-            .set_default("uploads_dir", "data/uploads")?;
+            .set_default("uploads_dir", "data/uploads")?
+            .set_default("upstream_url", "")?
+            .set_default("upstream_token", "")?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
@@ -137,6 +143,10 @@ impl Settings {
         }
         if !self.smtp_host.trim().is_empty() && self.smtp_from.trim().is_empty() {
             anyhow::bail!("smtp_from (the sender address) is needed when smtp_host is set");
+        }
+        let upstream = self.upstream_url.trim();
+        if !upstream.is_empty() && !upstream.starts_with("http://") {
+            anyhow::bail!("upstream_url must start with http:// (TLS is not supported yet)");
         }
         Ok(())
     }
@@ -279,6 +289,8 @@ mod tests {
             "smtp_from",
             "smtp_user",
             "smtp_password",
+            "upstream_url",
+            "upstream_token",
         ] {
             assert!(
                 text.contains(&format!("\n{key} = ")),
@@ -318,6 +330,27 @@ mod tests {
             !format!("{s:?}").contains("s3cret"),
             "the SMTP password is never printed"
         );
+    }
+
+    #[test]
+    fn the_upstream_push_is_off_by_default_and_its_token_is_never_printed() {
+        let s = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(
+            (s.upstream_url.as_str(), s.upstream_token.expose()),
+            ("", "")
+        );
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("TONGBAN_UPSTREAM_URL", "http://gov.example/events"),
+                ("TONGBAN_UPSTREAM_TOKEN", "t0ken"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.upstream_url, "http://gov.example/events");
+        assert!(!format!("{s:?}").contains("t0ken"));
+        let tls = env(&[("TONGBAN_UPSTREAM_URL", "https://gov.example/events")]);
+        assert!(Settings::load_from(None, tls).is_err());
     }
 
     #[test]
