@@ -170,6 +170,7 @@ pub struct UpstreamStatus {
 
 const PLATFORM_ADMINS: [Role; 1] = [Role::SystemAdmin];
 const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+const MAX_LEASE_MS: i64 = 10 * 60_000;
 const BASE_BACKOFF_MS: i64 = 5_000;
 const MAX_BACKOFF_MS: i64 = 10 * 60_000;
 
@@ -274,7 +275,11 @@ impl App {
             return Ok(report);
         }
         let holder = uuid::Uuid::new_v4().simple().to_string();
-        let lease_ms = (max_batch as i64 + 1).saturating_mul(SEND_TIMEOUT.as_millis() as i64);
+        // A pusher that dies leaves the stream to others once its lease ends; one whose lease
+        // ends mid-round loses the stream at its next advance and stops.
+        let lease_ms = (max_batch as i64 + 1)
+            .saturating_mul(SEND_TIMEOUT.as_millis() as i64)
+            .min(MAX_LEASE_MS);
         let due_by = if force { i64::MAX } else { now_ms };
         let Some(claimed) = self
             .claim_stream(&stream.name, &holder, now_ms, lease_ms, due_by)

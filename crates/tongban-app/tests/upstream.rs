@@ -318,13 +318,15 @@ async fn nothing_is_lost_or_duplicated_at_a_flaky_receiver(db: &TestDb) {
         .map(|e| (idempotency_key("licences", e.seq, &e.hash), e.seq, e.action))
         .collect();
     assert_eq!(expected.len(), 300);
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.recorded, expected);
-    assert!(!seen.dropped.is_empty());
-    assert_eq!(
-        seen.repeated, seen.dropped,
-        "an event is sent again only where its reply was lost"
-    );
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.recorded, expected);
+        assert!(!seen.dropped.is_empty());
+        assert_eq!(
+            seen.repeated, seen.dropped,
+            "an event is sent again only where its reply was lost"
+        );
+    }
     let cursor = app
         .store()
         .upstream_cursor("licences")
@@ -335,7 +337,6 @@ async fn nothing_is_lost_or_duplicated_at_a_flaky_receiver(db: &TestDb) {
     assert_eq!(cursor.last_seq, expected.last().unwrap().1);
     assert_eq!((cursor.attempts, cursor.last_error), (0, None));
     assert_eq!(cursor.lease_holder, None);
-    drop(seen);
     app.store().close().await;
 }
 
@@ -414,10 +415,14 @@ async fn the_kinds_of_a_stream_are_configurable_and_push_now_ignores_the_backoff
         }
     }
     assert_eq!(pushed, 2);
-    let seen = seen.lock().unwrap();
-    let kinds: Vec<&str> = seen.recorded.iter().map(|r| r.2.as_str()).collect();
+    let kinds: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .recorded
+        .iter()
+        .map(|r| r.2.clone())
+        .collect();
     assert_eq!(kinds, ["application.accepted"; 2]);
-    drop(seen);
     let status = app.upstream_status(&admin).await.unwrap();
     assert!(status.configured);
     assert_eq!(status.target.as_deref(), Some(url.as_str()));
