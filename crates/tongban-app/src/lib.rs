@@ -30,6 +30,8 @@ mod principal;
 mod registration;
 mod seed;
 pub mod uploads;
+mod upstream;
+mod upstream_http;
 mod validate;
 
 use std::sync::{Arc, RwLock};
@@ -56,6 +58,11 @@ pub use org::{DepartmentEdit, DivisionPage, HallEdit, HallQuery};
 pub use principal::{OrgUnit, Principal};
 pub use registration::{CitizenRegistration, EnterpriseRegistration};
 pub use seed::SeedReport;
+pub use upstream::{
+    LICENCE_KINDS, PushReport, Upstream, UpstreamEvent, UpstreamSender, UpstreamStatus,
+    UpstreamStream, UpstreamStreamStatus, idempotency_key, upstream_retry_delay_ms,
+};
+pub use upstream_http::HttpUpstreamSender;
 pub use validate::{ValidateKind, validate_lines};
 
 use tongban_domain::WorkCalendar;
@@ -127,6 +134,8 @@ pub struct App {
     senders: Arc<Senders>,
     /// Signing keys unsealed and public keys parsed so far.
     licence_keys: Arc<licences::Keyring>,
+    /// Where events are pushed upstream (nowhere unless [`App::with_upstream`] is used).
+    upstream: Arc<upstream::Upstream>,
 }
 
 impl App {
@@ -144,6 +153,7 @@ impl App {
             calendar: Arc::new(RwLock::new(Arc::new(WorkCalendar::empty()))),
             uploads: None,
             senders: Arc::new(Senders::none()),
+            upstream: Arc::default(),
             cases: Arc::default(),
             licence_keys,
         };

@@ -20,6 +20,7 @@ mod notify;
 mod periodic;
 mod serve;
 mod settings;
+mod upstream;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +74,11 @@ enum Command {
         #[command(subcommand)]
         command: ApplicationsCommand,
     },
+    /// The push of events to the provincial platform (上级平台).
+    Upstream {
+        #[command(subcommand)]
+        command: UpstreamCommand,
+    },
     /// Print the version of this build and of its database schema.
     Version,
     /// The statutory working-day calendar (工作日历).
@@ -103,6 +109,20 @@ enum ApplicationsCommand {
     /// Rebuild every case from the event log and compare it with its stored row; exit 1 on
     /// any mismatch.
     Verify {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UpstreamCommand {
+    /// Each stream: pushed, waiting, last error, next attempt.
+    Status {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Push every stream once now (ignoring the backoff); exit 1 if one fails.
+    Push {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -311,6 +331,23 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 write_md,
             };
             bench_lifecycle::run(&options).await
+        }
+        Command::Upstream { command } => {
+            let (config, push) = match command {
+                UpstreamCommand::Status { config } => (config, false),
+                UpstreamCommand::Push { config } => (config, true),
+            };
+            let settings = settings(config.as_ref())?;
+            let app = context::open_app(&settings)
+                .await?
+                .with_upstream(upstream::upstream(&settings)?);
+            let code = if push {
+                upstream::push(&app).await
+            } else {
+                upstream::status(&app).await
+            };
+            app.store().close().await;
+            code
         }
         Command::Applications {
             command: ApplicationsCommand::Verify { config },

@@ -1,5 +1,5 @@
-//! Background jobs that run every so often until the server stops: the outbox dispatcher and
-//! the sweep of overdue applications.
+//! Background jobs that run every so often until the server stops: the outbox dispatcher, the
+//! push to the provincial platform and the sweep of overdue applications.
 
 use std::future::Future;
 use std::time::Duration;

@@ -10,6 +10,7 @@ use crate::context::open_app;
 use crate::notify;
 use crate::periodic::Periodic;
 use crate::settings::Settings;
+use crate::upstream;
 
 /// Binds the listening socket, with a message that says what to do when the port is taken.
 pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
@@ -19,20 +20,30 @@ pub async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
 }
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, delivering notices through the senders
-/// the settings choose, then lets the dispatcher finish its round and closes the store.
+/// the settings choose and pushing events upstream, then lets the dispatcher and the pusher
+/// finish their rounds and closes the store.
 pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> anyhow::Result<()> {
     let options = tongban_web::WebOptions {
         cookie_secure: settings.cookie_secure,
         trust_forwarded_for: settings.trust_forwarded_for,
     };
-    let app = app.with_senders(notify::senders(settings)?);
+    let app = app
+        .with_senders(notify::senders(settings)?)
+        .with_upstream(upstream::upstream(settings)?);
     let (sms, email) = notify::describe(settings);
     tracing::info!(%sms, %email, "delivering notices");
+    let target = app.upstream().sender.as_ref().map(|s| s.target());
+    tracing::info!(
+        upstream = target.as_deref().unwrap_or("none"),
+        "pushing events upstream"
+    );
     let dispatcher = notify::spawn_dispatcher(app.clone(), notify::DISPATCH_EVERY);
+    let pusher = upstream::spawn_pusher(app.clone(), upstream::PUSH_EVERY);
     let sweeper = spawn_sweeper(app.clone(), SWEEP_EVERY);
     let store = app.store().clone();
     let served = tongban_web::serve(app, listener, options).await;
     dispatcher.stop().await;
+    pusher.stop().await;
     sweeper.stop().await;
     store.close().await;
     served.context("serving HTTP")?;

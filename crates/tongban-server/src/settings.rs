@@ -58,6 +58,10 @@ pub struct Settings {
     /// The address citizens reach the public pages at; QR codes on licences point to it
     /// ('' = `http://` + `listen`).
     pub public_base_url: String,
+    /// Where events are pushed to the provincial platform (`http://…`; '' = no push).
+    pub upstream_url: String,
+    /// Bearer token for the provincial platform ('' = none).
+    pub upstream_token: Secret,
 }
 
 /// A setting that must never be printed or logged: its `Debug` shows `***`.
@@ -113,7 +117,9 @@ impl Settings {
             .set_default("uploads_dir", "data/uploads")?
             .set_default("licence_master_key", "")?
             .set_default("licence_master_key_file", "data/licence-master.key")?
-            .set_default("public_base_url", "")?;
+            .set_default("public_base_url", "")?
+            .set_default("upstream_url", "")?
+            .set_default("upstream_token", "")?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
@@ -148,6 +154,10 @@ impl Settings {
         }
         if !self.smtp_host.trim().is_empty() && self.smtp_from.trim().is_empty() {
             anyhow::bail!("smtp_from (the sender address) is needed when smtp_host is set");
+        }
+        let upstream = self.upstream_url.trim();
+        if !upstream.is_empty() && !upstream.starts_with("http://") {
+            anyhow::bail!("upstream_url must start with http:// (TLS is not supported yet)");
         }
         Ok(())
     }
@@ -290,6 +300,8 @@ mod tests {
             "smtp_from",
             "smtp_user",
             "smtp_password",
+            "upstream_url",
+            "upstream_token",
         ] {
             assert!(
                 text.contains(&format!("\n{key} = ")),
@@ -329,6 +341,27 @@ mod tests {
             !format!("{s:?}").contains("s3cret"),
             "the SMTP password is never printed"
         );
+    }
+
+    #[test]
+    fn the_upstream_push_is_off_by_default_and_its_token_is_never_printed() {
+        let s = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(
+            (s.upstream_url.as_str(), s.upstream_token.expose()),
+            ("", "")
+        );
+        let s = Settings::load_from(
+            None,
+            env(&[
+                ("TONGBAN_UPSTREAM_URL", "http://gov.example/events"),
+                ("TONGBAN_UPSTREAM_TOKEN", "t0ken"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.upstream_url, "http://gov.example/events");
+        assert!(!format!("{s:?}").contains("t0ken"));
+        let tls = env(&[("TONGBAN_UPSTREAM_URL", "https://gov.example/events")]);
+        assert!(Settings::load_from(None, tls).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The `tongban` binary as an operator uses it: validation, the calendar, migrations and audit
-//! verification, including tampering done directly in the SQLite file.
+//! verification (including tampering done directly in the SQLite file), and the upstream push.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write as _;
@@ -383,4 +383,24 @@ fn forge(sb: &Sandbox, sql: &'static str) {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
         conn.close().await.unwrap();
     });
+}
+
+#[test]
+fn upstream_status_says_when_no_address_is_configured_and_push_then_fails() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["upstream", "status"], "");
+    assert!(out.status.success(), "{}", all_output(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("未配置上级平台地址"), "{text}");
+    assert!(
+        text.contains("licences: 已推送 / pushed 0, 待推送 / backlog 0"),
+        "{text}"
+    );
+    let out = sb.run(&["upstream", "push"], "");
+    assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
+    let mut https = sb.command(&["upstream", "status"]);
+    https.env("TONGBAN_UPSTREAM_URL", "https://gov.example/events");
+    let out = run_command(https, "");
+    assert!(!out.status.success());
+    assert!(all_output(&out).contains("upstream_url must start with http://"));
 }

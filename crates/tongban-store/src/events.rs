@@ -34,7 +34,7 @@ pub enum VerifyOutcome {
 }
 
 /// One row of the log as consumers see it.
-fn event_row(row: &AnyRow) -> Result<EventRow, StoreError> {
+pub(crate) fn event_row(row: &AnyRow) -> Result<EventRow, StoreError> {
     let record = record_from_row(row)?;
     Ok(EventRow {
         seq: record.seq,

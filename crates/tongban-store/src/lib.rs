@@ -26,6 +26,7 @@ mod notices;
 mod org;
 mod pool;
 mod row;
+mod upstream;
 mod write_ctx;
 mod writer;
 
@@ -50,5 +51,6 @@ pub use notices::{
 };
 pub use org::{DepartmentRow, DivisionRow, HallRow};
 pub use pool::{Engine, Store, StoreOptions};
+pub use upstream::UpstreamCursorRow;
 pub use write_ctx::WriteCtx;
 pub use writer::{NewEvent, WriteStats};

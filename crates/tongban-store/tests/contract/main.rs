@@ -12,6 +12,7 @@ mod stories_events;
 mod stories_lists;
 mod stories_notices;
 mod stories_org;
+mod stories_upstream;
 
 /// Declares one contract story as two tests, `sqlite` and `postgres`.
 #[macro_export]

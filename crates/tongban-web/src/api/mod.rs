@@ -15,6 +15,7 @@ mod list_import;
 pub(crate) mod lists;
 mod notices;
 mod org;
+mod upstream;
 mod validate;
 
 use axum::Json;
@@ -46,6 +47,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/me/notices", Access::SignedIn),
     ("post", "/api/v1/me/notices/read", Access::SignedIn),
     ("get", "/api/v1/admin/outbox", Access::Scoped),
+    ("get", "/api/v1/admin/upstream", Access::Scoped),
     ("get", "/api/v1/divisions", Access::SignedIn),
     ("get", "/api/v1/divisions/{code}", Access::SignedIn),
     ("get", "/api/v1/halls", Access::SignedIn),
@@ -139,6 +141,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/me/notices", get(notices::my_notices))
         .route("/me/notices/read", post(notices::mark_read))
         .route("/admin/outbox", get(notices::outbox))
+        .route("/admin/upstream", get(upstream::status))
         .route("/divisions", get(org::top_divisions))
         .route("/divisions/{code}", get(org::division))
         .route("/halls", get(org::find_halls))
@@ -235,7 +238,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     info(title = "Tongban API", description = "通办 · 一体化政务服务平台 JSON API。除登录外，所有接口需在 Authorization 头携带 Bearer 令牌。错误统一为 {\"error\": {code, message, fields, request_id}}。"),
     paths(
         auth::login, auth::logout, auth::me,
-        notices::my_notices, notices::mark_read, notices::outbox,
+        notices::my_notices, notices::mark_read, notices::outbox, upstream::status,
         org::top_divisions, org::division, org::find_halls, org::hall, org::edit_hall,
         org::department, org::edit_department,
         calendar::year, calendar::import_year, calendar::due_date,
@@ -255,7 +258,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     security(("bearer" = [])),
     tags(
         (name = "auth", description = "登录与会话"),
-        (name = "notices", description = "消息通知：我的消息（消息中心），以及短信、邮件的投递状态"),
+        (name = "notices", description = "消息通知：我的消息（消息中心），短信、邮件的投递状态，以及向上级平台推送的状态"),
         (name = "org", description = "行政区划、部门与服务大厅"),
         (name = "calendar", description = "工作日历与办理时限"),
         (name = "audit", description = "审计日志与个人信息查阅"),

@@ -31,6 +31,7 @@ mod notices;
 mod org;
 mod register;
 mod themes;
+mod upstream;
 mod viewer;
 mod work_cases;
 
@@ -152,6 +153,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin", get(admin::dashboard))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/outbox", get(notices::outbox))
+        .route("/admin/upstream", get(upstream::status))
+        .route("/admin/upstream/push", post(upstream::push_now))
         .route("/admin/audit/verify", post(admin::verify))
         .route("/admin/items", get(admin_items::list))
         .route(

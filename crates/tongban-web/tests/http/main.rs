@@ -26,3 +26,4 @@ mod pages_flows;
 mod pages_mandates;
 mod pages_walk_in;
 mod support;
+mod upstream;
