@@ -106,6 +106,7 @@ pub async fn demo(
         );
     }
     seed_history(&app, &city, settings.demo_applications).await?;
+    seed_licences(&app, &city, settings.demo_licences).await?;
 
     let listener = bind(&settings.listen).await?;
     let addr = listener.local_addr().context("reading the bound address")?;
@@ -163,6 +164,33 @@ pub async fn seed_history(
             online,
             report.events,
             started.elapsed().as_millis()
+        );
+    }
+    Ok(())
+}
+
+/// Seeds the licence catalogue and `total` signed licences (once).
+pub async fn seed_licences(
+    app: &tongban_app::App,
+    city: &DemoCity,
+    total: usize,
+) -> anyhow::Result<()> {
+    if total == 0 {
+        return Ok(());
+    }
+    let report = app
+        .seed_licences(city, total)
+        .await
+        .context("seeding the demo licences")?;
+    if !report.already_seeded {
+        println!(
+            "已写入 / seeded: {} 种证照类型 (licence types), {} 条互通互认 (recognitions), {} 张电子证照 (signed licences: {} from cases, {} historic) in {} ms",
+            report.types,
+            report.recognitions,
+            report.from_cases + report.historic,
+            report.from_cases,
+            report.historic,
+            report.elapsed_ms
         );
     }
     Ok(())

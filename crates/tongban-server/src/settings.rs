@@ -18,6 +18,8 @@ pub enum LogFormat {
 /// Every setting of the server. See `tongban.example.toml` for what each one means.
 /// The demo's year of history: about 20,700 cases.
 pub const DEFAULT_DEMO_APPLICATIONS: u64 = 20_700;
+/// Signed licences in the demo: the source's 153,000 pushed to the province.
+pub const DEFAULT_DEMO_LICENCES: u64 = 153_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Settings {
@@ -45,6 +47,8 @@ pub struct Settings {
     pub smtp_password: Secret,
     /// How many cases of history `tongban demo` seeds (about a year's; 0 seeds none).
     pub demo_applications: usize,
+    /// How many signed licences `tongban demo` seeds in all (the source reports 153,000).
+    pub demo_licences: usize,
     /// The 6-digit region code that starts every 办件编号.
     pub region_code: String,
     /// Where applicants' uploaded materials are kept (content-addressed by SM3). Back it up
@@ -113,6 +117,7 @@ impl Settings {
             .set_default("smtp_user", "")?
             .set_default("smtp_password", "")?
             .set_default("demo_applications", DEFAULT_DEMO_APPLICATIONS)?
+            .set_default("demo_licences", DEFAULT_DEMO_LICENCES)?
             .set_default("region_code", "511900")?
             .set_default("uploads_dir", "data/uploads")?
             .set_default("licence_master_key", "")?

@@ -389,14 +389,22 @@ impl WriteCtx {
     /// Inserts licences in multi-row statements. A licence whose id, or whose (application,
     /// type), already exists is skipped; returns how many were inserted.
     pub async fn insert_licences(&mut self, rows: &[LicenceRow]) -> Result<u64, StoreError> {
+        Ok(self.insert_licences_returning(rows).await?.len() as u64)
+    }
+
+    /// As [`WriteCtx::insert_licences`], returning the ids actually inserted.
+    pub async fn insert_licences_returning(
+        &mut self,
+        rows: &[LicenceRow],
+    ) -> Result<Vec<String>, StoreError> {
         let engine = self.engine();
-        let mut inserted = 0;
+        let mut inserted = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(400) {
             let sql = format!(
-                "INSERT INTO licences ({LICENCE_COLS}) VALUES {} ON CONFLICT DO NOTHING",
+                "INSERT INTO licences ({LICENCE_COLS}) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
                 values_list(engine, chunk.len(), LICENCE_COL_COUNT)
             );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let mut q = sqlx::query_as::<Any, (String,)>(sqlx::AssertSqlSafe(sql));
             for r in chunk {
                 q = q
                     .bind(r.id.clone())
@@ -424,7 +432,8 @@ impl WriteCtx {
                     .bind(r.warning.clone())
                     .bind(r.created_at_ms);
             }
-            inserted += q.execute(self.conn().await?).await?.rows_affected();
+            let ids: Vec<(String,)> = q.fetch_all(self.conn().await?).await?;
+            inserted.extend(ids.into_iter().map(|(id,)| id));
         }
         Ok(inserted)
     }

@@ -291,11 +291,16 @@ impl App {
                 .store
                 .write(move |ctx| {
                     Box::pin(async move {
-                        let mut inserted = Vec::new();
-                        for (row, event) in signed {
-                            if ctx.insert_licences(std::slice::from_ref(&row)).await? == 1 {
+                        let (rows, events): (Vec<LicenceRow>, Vec<NewEvent>) =
+                            signed.into_iter().unzip();
+                        let inserted: std::collections::HashSet<String> = ctx
+                            .insert_licences_returning(&rows)
+                            .await?
+                            .into_iter()
+                            .collect();
+                        for event in events {
+                            if inserted.contains(&event.entity_id) {
                                 ctx.append_event(event).await?;
-                                inserted.push(row.id);
                             }
                         }
                         Ok::<_, AppError>(inserted)
