@@ -15,6 +15,7 @@ mod bench_search_report;
 mod calendar_cmd;
 mod context;
 mod demo;
+mod licence_cmd;
 mod lists_cmd;
 mod notify;
 mod periodic;
@@ -101,6 +102,11 @@ enum Command {
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+    /// Electronic licences (电子证照): offline verification, exporting the published keys.
+    Licence {
+        #[command(subcommand)]
+        command: licence_cmd::LicenceCommand,
     },
 }
 
@@ -276,6 +282,20 @@ fn main() -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Version => return Ok(admin_cmd::version()),
         Command::Validate { kind } => return admin_cmd::validate((*kind).into()),
+        Command::Licence {
+            command:
+                licence_cmd::LicenceCommand::Verify {
+                    file,
+                    keys,
+                    status_list,
+                },
+        } => {
+            return Ok(licence_cmd::verify_command(
+                file,
+                keys.as_deref(),
+                status_list.as_deref(),
+            ));
+        }
         _ => {}
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -450,6 +470,15 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Licence {
+            command: licence_cmd::LicenceCommand::Keys { out, config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            licence_cmd::export_keys(&app, &out).await
+        }
+        Command::Licence {
+            command: licence_cmd::LicenceCommand::Verify { .. },
+        } => Ok(ExitCode::SUCCESS),
         Command::Version | Command::Validate { .. } => Ok(ExitCode::SUCCESS),
     }
 }

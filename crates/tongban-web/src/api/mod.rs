@@ -11,6 +11,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+pub(crate) mod licences_public;
 mod list_import;
 pub(crate) mod lists;
 mod notices;
@@ -131,6 +132,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/bundles", Access::SignedIn),
     ("post", "/api/v1/bundles", Access::SignedIn),
     ("get", "/api/v1/bundles/{id}", Access::SignedIn),
+    ("post", "/api/v1/licences/verify", Access::Public),
+    ("get", "/api/v1/licences/keys", Access::Public),
+    ("get", "/api/v1/licences/status-list", Access::Public),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -225,6 +229,17 @@ pub fn router(state: AppState) -> Router<AppState> {
             ),
         )
         .route("/bundles/{id}", get(bundles::bundle))
+        .route(
+            "/licences/verify",
+            post(licences_public::verify_licence).layer(axum::extract::DefaultBodyLimit::max(
+                licences_public::MAX_VERIFY_BODY_BYTES,
+            )),
+        )
+        .route("/licences/keys", get(licences_public::licence_keys))
+        .route(
+            "/licences/status-list",
+            get(licences_public::licence_status_list),
+        )
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -253,6 +268,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         applications::upload, applications::queue, applications::grant, applications::mandates,
         applications::revoke, applications::record,
         bundles::definitions, bundles::apply, bundles::bundle,
+        licences_public::verify_licence, licences_public::licence_keys,
+        licences_public::licence_status_list,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -266,6 +283,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
+        (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、公布的签名公钥与签名的状态列表"),
     )
 )]
 pub struct ApiDoc;

@@ -23,6 +23,7 @@ mod hall_edit;
 mod halls;
 mod home;
 mod items;
+mod licence_keys;
 mod list_files;
 mod lists;
 mod mandates;
@@ -32,6 +33,7 @@ mod org;
 mod register;
 mod themes;
 mod upstream;
+mod verify;
 mod viewer;
 mod work_cases;
 
@@ -182,6 +184,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/calendar/{year}", get(calendar::year))
         .route("/static/site.css", get(site_css))
+        .route(
+            "/verify",
+            get(verify::show)
+                .post(verify::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    viewer::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route("/licences/keys", get(licence_keys::list))
+        .route("/licences/keys/{file}", get(licence_keys::pem))
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
             state,

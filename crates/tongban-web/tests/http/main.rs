@@ -14,6 +14,7 @@ mod case_notices;
 mod catalog_pages;
 mod elder_flow;
 mod exports;
+mod licence_verify;
 mod list_import;
 mod list_import_page;
 mod lists;
