@@ -38,6 +38,7 @@ pub async fn demo(
         .context("the demo data directory must be a UTF-8 path")?;
     settings.database_url = format!("sqlite://{db_path_text}");
     settings.secret_key_file = data_dir.join("secret.key");
+    settings.licence_master_key_file = data_dir.join("licence-master.key");
     settings.notify_sms_file = data_dir.join("outbox").join("sms.jsonl");
     settings.notify_email_file = data_dir.join("outbox").join("email.jsonl");
     settings.uploads_dir = data_dir.join("uploads");
