@@ -11,6 +11,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+mod licences;
 pub(crate) mod licences_public;
 mod list_import;
 pub(crate) mod lists;
@@ -135,6 +136,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/licences/verify", Access::Public),
     ("get", "/api/v1/licences/keys", Access::Public),
     ("get", "/api/v1/licences/status-list", Access::Public),
+    ("get", "/api/v1/work/licences", Access::Scoped),
+    ("post", "/api/v1/work/licences", Access::Scoped),
+    ("get", "/api/v1/work/licences/{id}", Access::Scoped),
+    ("post", "/api/v1/work/licences/{id}/state", Access::Scoped),
+    ("post", "/api/v1/work/licences/import", Access::Scoped),
+    ("post", "/api/v1/work/licences/keys/rotate", Access::Scoped),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -240,6 +247,16 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/licences/status-list",
             get(licences_public::licence_status_list),
         )
+        .route("/work/licences", get(licences::list).post(licences::issue))
+        .route("/work/licences/{id}", get(licences::one))
+        .route("/work/licences/{id}/state", post(licences::change_state))
+        .route(
+            "/work/licences/import",
+            post(licences::import).layer(axum::extract::DefaultBodyLimit::max(
+                licences::MAX_LICENCE_IMPORT_BYTES,
+            )),
+        )
+        .route("/work/licences/keys/rotate", post(licences::rotate))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -270,6 +287,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         bundles::definitions, bundles::apply, bundles::bundle,
         licences_public::verify_licence, licences_public::licence_keys,
         licences_public::licence_status_list,
+        licences::list, licences::issue, licences::one, licences::change_state,
+        licences::import, licences::rotate,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -283,7 +302,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
-        (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、公布的签名公钥与签名的状态列表"),
+        (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、公布的签名公钥与签名的状态列表；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
     )
 )]
 pub struct ApiDoc;

@@ -16,6 +16,8 @@ pub struct UserBadge {
     pub is_admin: bool,
     pub is_auditor: bool,
     pub role_name: &'static str,
+    /// Approvers, department admins and system admins manage licences (证照管理).
+    pub manages_licences: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +47,10 @@ impl Chrome {
             is_admin: p.role() == Some(Role::SystemAdmin),
             is_auditor: matches!(p.role(), Some(Role::SystemAdmin | Role::BureauSupervisor)),
             role_name: p.role().map(Role::name_zh).unwrap_or(""),
+            manages_licences: matches!(
+                p.role(),
+                Some(Role::Approver | Role::DeptAdmin | Role::SystemAdmin)
+            ),
         });
         Chrome {
             elder,

@@ -158,6 +158,9 @@ fn quick_links(role: Role) -> Vec<(&'static str, &'static str)> {
     if role == Role::Runner {
         links.push(("/me/mandates", "work.link_mandates"));
     }
+    if matches!(role, Role::Approver | Role::DeptAdmin | Role::SystemAdmin) {
+        links.push(("/work/licences", "work.link_licences"));
+    }
     links.push(("/halls", "work.link_halls"));
     links.push(("/calendar/due-date", "work.link_due_date"));
     links.push(("/calendar", "work.link_calendar"));

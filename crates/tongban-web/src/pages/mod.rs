@@ -23,7 +23,10 @@ mod hall_edit;
 mod halls;
 mod home;
 mod items;
+mod licence_import;
+mod licence_issue;
 mod licence_keys;
+mod licences;
 mod list_files;
 mod lists;
 mod mandates;
@@ -36,6 +39,7 @@ mod upstream;
 mod verify;
 mod viewer;
 mod work_cases;
+mod work_licence_keys;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -183,6 +187,30 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(due_date::form_get).post(due_date::form_post),
         )
         .route("/calendar/{year}", get(calendar::year))
+        .route("/work/licences", get(licences::desk))
+        .route(
+            "/work/licences/new",
+            get(licence_issue::form).post(licence_issue::submit),
+        )
+        .route(
+            "/work/licences/import",
+            get(licence_import::form)
+                .post(licence_import::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    viewer::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route(
+            "/work/licences/import/template.xlsx",
+            get(licence_import::template_xlsx),
+        )
+        .route(
+            "/work/licences/keys",
+            get(work_licence_keys::show).post(work_licence_keys::rotate),
+        )
+        .route("/work/licences/{id}", get(licences::show))
+        .route("/work/licences/{id}/state", post(licences::change_state))
+        .route("/licences/{id}/file.json", get(licences::file_json))
         .route("/static/site.css", get(site_css))
         .route(
             "/verify",

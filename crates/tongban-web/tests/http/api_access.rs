@@ -57,6 +57,13 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             "department_id": "511900-scjgj", "level": "city", "duties": [{ "name": "立案责任" }]
         }] })),
         ("put", p) if p.starts_with("/api/v1/items/") => Some(food_licence_json("511903-scjgj")),
+        ("post", "/api/v1/work/licences") => Some(json!({
+            "type_code": "11100000000013338W901", "holder_name": "张三",
+            "holder_code": "11010519491231002X", "face": {}
+        })),
+        ("post", p) if p.starts_with("/api/v1/work/licences/") && p.ends_with("/state") => {
+            Some(json!({ "change": "suspend", "reason": "核查" }))
+        }
         _ => None,
     }
 }

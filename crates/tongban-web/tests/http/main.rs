@@ -15,6 +15,8 @@ mod catalog_pages;
 mod elder_flow;
 mod exports;
 mod licence_verify;
+mod licences_api;
+mod licences_pages;
 mod list_import;
 mod list_import_page;
 mod lists;
