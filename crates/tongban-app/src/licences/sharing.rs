@@ -111,6 +111,7 @@ impl App {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn usage(
         &self,
         who: &Principal,

@@ -11,6 +11,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+mod licences;
 mod list_import;
 pub(crate) mod lists;
 mod notices;
@@ -131,6 +132,25 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/bundles", Access::SignedIn),
     ("post", "/api/v1/bundles", Access::SignedIn),
     ("get", "/api/v1/bundles/{id}", Access::SignedIn),
+    ("get", "/api/v1/me/licences", Access::SignedIn),
+    ("get", "/api/v1/me/licences/{id}", Access::SignedIn),
+    ("get", "/api/v1/me/licence-usages", Access::SignedIn),
+    ("post", "/api/v1/me/licences/{id}/shares", Access::SignedIn),
+    (
+        "post",
+        "/api/v1/work/applications/{id}/licence-query",
+        Access::Staff,
+    ),
+    (
+        "get",
+        "/api/v1/applications/{id}/licence-substitutes",
+        Access::SignedIn,
+    ),
+    (
+        "post",
+        "/api/v1/applications/{id}/licence-substitutes",
+        Access::SignedIn,
+    ),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -225,6 +245,18 @@ pub fn router(state: AppState) -> Router<AppState> {
             ),
         )
         .route("/bundles/{id}", get(bundles::bundle))
+        .route("/me/licences", get(licences::my_licences))
+        .route("/me/licences/{id}", get(licences::licence))
+        .route("/me/licence-usages", get(licences::my_usages))
+        .route("/me/licences/{id}/shares", post(licences::share))
+        .route(
+            "/work/applications/{id}/licence-query",
+            post(licences::licence_query),
+        )
+        .route(
+            "/applications/{id}/licence-substitutes",
+            get(licences::substitutes).post(licences::attach),
+        )
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -253,6 +285,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         applications::upload, applications::queue, applications::grant, applications::mandates,
         applications::revoke, applications::record,
         bundles::definitions, bundles::apply, bundles::bundle,
+        licences::my_licences, licences::licence, licences::my_usages, licences::share,
+        licences::licence_query, licences::substitutes, licences::attach,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -265,6 +299,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "tools", description = "校验工具"),
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
+        (name = "licences", description = "电子证照：我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
     )
 )]

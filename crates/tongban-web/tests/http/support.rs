@@ -84,9 +84,10 @@ pub async fn open_app(url: &str, clock: Arc<FakeClock>) -> App {
     let store = Store::open(&StoreOptions::new(url), 1_764_036_000_000)
         .await
         .unwrap();
-    App::new(store, clock, AppConfig::new(secret()))
-        .await
-        .unwrap()
+    let mut config = AppConfig::new(secret());
+    // Licences can be signed (the sealing key of departments' signing keys).
+    config.licence_master_key = Some([0x42; 16]);
+    App::new(store, clock, config).await.unwrap()
 }
 
 /// Serves `app` on 127.0.0.1:0 and returns its base URL.
