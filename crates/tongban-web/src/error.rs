@@ -15,6 +15,8 @@ pub enum WebError {
     BadRequest(String),
     /// The form's CSRF token is missing or stale.
     Csrf,
+    /// A licence could not be drawn (no CJK font: 503 `render.no_cjk_font`).
+    Render(tongban_render::RenderError),
 }
 
 impl From<AppError> for WebError {
@@ -77,6 +79,7 @@ impl WebError {
                 "页面已过期或来源不明，请刷新页面后重新提交".to_string(),
                 Vec::new(),
             ),
+            WebError::Render(err) => render_error(err),
         };
         PendingError {
             status,
@@ -87,8 +90,31 @@ impl WebError {
     }
 }
 
+/// A drawing failure: a missing or unusable font is the server's state (503), anything else an
+/// internal error; the details go to the log, the page says what the holder can do.
+fn render_error(
+    err: &tongban_render::RenderError,
+) -> (StatusCode, &'static str, String, Vec<FieldError>) {
+    use tongban_render::RenderError as R;
+    let status = match err {
+        R::NoCjkFont { .. } | R::BadFont(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match err {
+        R::NoCjkFont { .. } | R::BadFont(_) => {
+            "证照 PDF 暂时无法生成：服务器缺少中文字体。请稍后再试，或先下载证照文件（JSON），其效力相同"
+                .to_string()
+        }
+        other => format!("证照 PDF 生成失败：{other}"),
+    };
+    (status, err.code(), message, Vec::new())
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let WebError::Render(err) = &self {
+            tracing::error!(code = err.code(), cause = %err, "licence pdf not drawn");
+        }
         if let WebError::App(AppError::Internal(cause)) = &self {
             tracing::error!(cause = %cause, "internal error");
         }

@@ -41,6 +41,7 @@ pub fn router(app: tongban_app::App, options: WebOptions) -> Router {
         app,
         options: Arc::new(options),
         metrics: metrics::handle(),
+        cjk_font: pages::licence_font(),
     };
     Router::new()
         .merge(pages::router(state.clone()))

@@ -2,6 +2,7 @@
 //! revoking, the status list, the catalogue of types and the 互通互认清单.
 
 mod case_issue;
+mod case_licences;
 mod catalogue;
 mod free_submit;
 mod import;
@@ -17,6 +18,7 @@ mod verify;
 mod view;
 
 pub(crate) use case_issue::licensable;
+pub use case_licences::UsableType;
 pub use catalogue::TypeSeed;
 pub use free_submit::{LICENCE_MEDIA_TYPE, Substitute};
 pub use import::{LicenceImportOptions, LicenceImportReport, MAX_LICENCE_ROWS};

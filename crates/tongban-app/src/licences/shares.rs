@@ -62,10 +62,13 @@ impl App {
             ));
         }
         const ALNUM: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-        let mut rng = rand::rng();
-        let token: String = (0..24)
-            .map(|_| char::from(ALNUM[rng.random_range(0..ALNUM.len())]))
-            .collect();
+        // The thread-local generator is not `Send`: keep it out of the awaits below.
+        let token: String = {
+            let mut rng = rand::rng();
+            (0..24)
+                .map(|_| char::from(ALNUM[rng.random_range(0..ALNUM.len())]))
+                .collect()
+        };
         let now = self.now_ms();
         let share = ShareRow {
             token_hash: token_hash(&token),

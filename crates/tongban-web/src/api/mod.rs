@@ -19,6 +19,7 @@ mod notices;
 mod org;
 mod upstream;
 mod validate;
+mod wallet;
 
 use axum::Json;
 use axum::Router;
@@ -142,6 +143,25 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/work/licences/{id}/state", Access::Scoped),
     ("post", "/api/v1/work/licences/import", Access::Scoped),
     ("post", "/api/v1/work/licences/keys/rotate", Access::Scoped),
+    ("get", "/api/v1/me/licences", Access::SignedIn),
+    ("get", "/api/v1/me/licences/{id}", Access::SignedIn),
+    ("get", "/api/v1/me/licence-usages", Access::SignedIn),
+    ("post", "/api/v1/me/licences/{id}/shares", Access::SignedIn),
+    (
+        "post",
+        "/api/v1/work/applications/{id}/licence-query",
+        Access::Staff,
+    ),
+    (
+        "get",
+        "/api/v1/applications/{id}/licence-substitutes",
+        Access::SignedIn,
+    ),
+    (
+        "post",
+        "/api/v1/applications/{id}/licence-substitutes",
+        Access::SignedIn,
+    ),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -257,6 +277,18 @@ pub fn router(state: AppState) -> Router<AppState> {
             )),
         )
         .route("/work/licences/keys/rotate", post(licences::rotate))
+        .route("/me/licences", get(wallet::my_licences))
+        .route("/me/licences/{id}", get(wallet::licence))
+        .route("/me/licence-usages", get(wallet::my_usages))
+        .route("/me/licences/{id}/shares", post(wallet::share))
+        .route(
+            "/work/applications/{id}/licence-query",
+            post(wallet::licence_query),
+        )
+        .route(
+            "/applications/{id}/licence-substitutes",
+            get(wallet::substitutes).post(wallet::attach),
+        )
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -289,6 +321,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         licences_public::licence_status_list,
         licences::list, licences::issue, licences::one, licences::change_state,
         licences::import, licences::rotate,
+        wallet::my_licences, wallet::licence, wallet::my_usages, wallet::share,
+        wallet::licence_query, wallet::substitutes, wallet::attach,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -301,6 +335,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "tools", description = "校验工具"),
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
+        (name = "licences", description = "电子证照：我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
         (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、公布的签名公钥与签名的状态列表；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
     )

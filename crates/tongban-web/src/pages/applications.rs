@@ -7,7 +7,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Extension, Multipart, Path, Query, State};
+use axum::extract::{Extension, Multipart, Path, Query, RawForm, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -131,6 +131,17 @@ pub struct CasePage {
     phone: String,
     notice: Option<&'static str>,
     errors: Errors,
+    /// 免提交: the materials the applicant's licences can stand in for (draft only).
+    substitutes: Vec<tongban_app::licences::Substitute>,
+    /// The licences the case issued.
+    lic: super::case_licences::CaseLicencePanel,
+}
+
+impl CasePage {
+    /// The licence that can stand in for a material, if any.
+    pub fn substitute(&self, material: &str) -> Option<&tongban_app::licences::Substitute> {
+        self.substitutes.iter().find(|s| s.material == material)
+    }
 }
 
 /// The text of the 告知承诺 for an item.
@@ -179,7 +190,15 @@ async fn case_page(
     };
     let (elder_status, elder_next) = elder_steps::status_sentence(&v);
     let phone = hotline(state, who, id).await;
+    let substitutes = if status == Status::Draft {
+        super::free_submit::offered(state, who, id).await
+    } else {
+        Vec::new()
+    };
+    let lic = super::case_licences::CaseLicencePanel::load(state, who, id).await?;
     Ok(CasePage {
+        substitutes,
+        lic,
         elder_status,
         elder_next,
         phone,
@@ -233,10 +252,24 @@ async fn step_page(
     if v.app.status != Status::Draft {
         return Ok(None);
     }
+    let substitute = match step {
+        Step::Material(i) => {
+            let name = super::case_form::materials(&v)
+                .into_iter()
+                .find(|s| s.index == i)
+                .map(|s| s.name);
+            super::free_submit::offered(state, who, id)
+                .await
+                .into_iter()
+                .find(|s| Some(&s.material) == name.as_ref())
+        }
+        _ => None,
+    };
     let extras = StepExtras {
         commitment_text: commitment_text(&v.app.item_name),
         phone: hotline(state, who, id).await,
         uploaded,
+        substitute,
     };
     Ok(Some(elder_steps::step_page(
         viewer.chrome(),
@@ -256,6 +289,7 @@ async fn save_step(
     id: &str,
     step: Step,
     f: DraftForm,
+    chosen: Vec<String>,
 ) -> Result<Response, WebError> {
     let errors = elder_steps::check_step(step, &f);
     let result: Result<(), Errors> = if errors.any() {
@@ -291,6 +325,11 @@ async fn save_step(
                     .await
                     .map(|_| ())
             }
+            None if !chosen.is_empty() => state
+                .app
+                .attach_licences(who, id, &chosen)
+                .await
+                .map(|_| ()),
             None => Ok(()),
         };
         match outcome {
@@ -377,14 +416,15 @@ pub async fn save(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<String>,
-    Form(f): Form<DraftForm>,
+    RawForm(body): RawForm,
 ) -> Result<Response, WebError> {
     let who = match viewer.require_login() {
         Ok(who) => who,
         Err(redirect) => return Ok(redirect.into_response()),
     };
+    let (f, chosen) = super::free_submit::read_draft(&body)?;
     if let Some(step) = Step::parse(&f.step) {
-        return save_step(&state, &viewer, who, &id, step, f).await;
+        return save_step(&state, &viewer, who, &id, step, f, chosen).await;
     }
     let to_check = f.next == "check";
     let errors = f.check(to_check);
@@ -407,6 +447,9 @@ pub async fn save(
             .app
             .act_on_application(who, &id, None, Command::SignCommitment { text })
             .await;
+    }
+    if result.is_ok() && !chosen.is_empty() {
+        result = state.app.attach_licences(who, &id, &chosen).await;
     }
     match result {
         Ok(_) if to_check => Ok(Redirect::to(&format!("{}/check", case_path(&id))).into_response()),

@@ -287,6 +287,8 @@ pub struct FileRow {
     pub file_name: String,
     pub size: String,
     pub media_type: String,
+    /// A licence attached instead of a file (免提交): the holder's page of it, else ''.
+    pub licence_href: String,
 }
 
 /// A material with its files.
@@ -334,6 +336,11 @@ pub fn materials(v: &ApplicationView) -> Vec<MaterialSlot> {
                     file_name: m.file_name.clone(),
                     size: size_text(m.size),
                     media_type: m.media_type.clone(),
+                    licence_href: m
+                        .licence_id
+                        .as_deref()
+                        .map(super::licence_cards::wallet_path)
+                        .unwrap_or_default(),
                 })
                 .collect(),
             name,

@@ -111,6 +111,8 @@ pub struct StepPage {
     pub phone: String,
     pub uploaded: bool,
     pub errors: Errors,
+    /// 免提交: the licence that can stand in for this step's material.
+    pub substitute: Option<tongban_app::licences::Substitute>,
 }
 
 /// What a step page shows beyond the case: the 告知承诺 text, the phone to call and whether a
@@ -120,6 +122,7 @@ pub struct StepExtras {
     pub commitment_text: String,
     pub phone: String,
     pub uploaded: bool,
+    pub substitute: Option<tongban_app::licences::Substitute>,
 }
 
 /// The page of one step; `typed` keeps what was typed after an error.
@@ -194,6 +197,7 @@ pub fn step_page(
         next: next_url(&v, step),
         phone: extras.phone,
         uploaded: extras.uploaded,
+        substitute: extras.substitute,
         errors,
         v,
     }

@@ -11,6 +11,7 @@ mod auth;
 mod bundles;
 mod calendar;
 mod case_form;
+mod case_licences;
 mod case_notices;
 mod chrome;
 mod department;
@@ -19,10 +20,12 @@ mod elder_steps;
 mod exports;
 mod flow_svg;
 mod form;
+mod free_submit;
 mod hall_edit;
 mod halls;
 mod home;
 mod items;
+mod licence_cards;
 mod licence_import;
 mod licence_issue;
 mod licence_keys;
@@ -34,10 +37,12 @@ mod me;
 mod notices;
 mod org;
 mod register;
+mod shared_licence;
 mod themes;
 mod upstream;
 mod verify;
 mod viewer;
+mod wallet;
 mod work_cases;
 mod work_licence_keys;
 
@@ -47,6 +52,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 pub use chrome::error_page;
+pub use licence_cards::licence_font;
 pub use viewer::client_address;
 
 use crate::error::WebError;
@@ -222,6 +228,25 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/licences/keys", get(licence_keys::list))
         .route("/licences/keys/{file}", get(licence_keys::pem))
+        .route("/me/licences", get(wallet::wallet))
+        .route("/me/licences/usage", get(wallet::usage))
+        .route("/me/licences/{id}", get(wallet::licence))
+        .route("/me/licences/{id}/licence.pdf", get(wallet::pdf))
+        .route("/me/licences/{id}/licence.json", get(wallet::file))
+        .route("/me/licences/{id}/shares", post(wallet::share))
+        .route(
+            "/me/licences/{id}/shares/{handle}/end",
+            post(wallet::end_share),
+        )
+        .route("/s/{token}", get(shared_licence::open))
+        .route(
+            "/work/applications/{id}/licences",
+            post(case_licences::query),
+        )
+        .route(
+            "/work/applications/{id}/licences/{licence}/download",
+            get(case_licences::download_file),
+        )
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
             state,

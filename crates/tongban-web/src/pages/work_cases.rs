@@ -144,6 +144,8 @@ pub struct StaffCasePage {
     record: tongban_domain::application::CaseRecord,
     notice: bool,
     errors: Errors,
+    /// The licences the case issued and the 用证 query.
+    pub(super) lic: super::case_licences::CaseLicencePanel,
 }
 
 impl StaffCasePage {
@@ -177,7 +179,7 @@ impl StaffCasePage {
     }
 }
 
-async fn staff_page(
+pub(super) async fn staff_page(
     state: &AppState,
     viewer: &Viewer,
     who: &Principal,
@@ -249,6 +251,7 @@ async fn staff_page(
         record,
         notice,
         errors,
+        lic: super::case_licences::CaseLicencePanel::load(state, who, id).await?,
         v,
     })
 }

@@ -14,6 +14,8 @@ mod case_notices;
 mod catalog_pages;
 mod elder_flow;
 mod exports;
+mod licence_pages;
+mod licence_use;
 mod licence_verify;
 mod licences_api;
 mod licences_pages;

@@ -85,6 +85,7 @@ pub async fn open_app(url: &str, clock: Arc<FakeClock>) -> App {
         .await
         .unwrap();
     let mut config = AppConfig::new(secret());
+    // Licences can be signed (the sealing key of departments' signing keys).
     config.licence_master_key = Some([0x42; 16]);
     App::new(store, clock, config).await.unwrap()
 }
