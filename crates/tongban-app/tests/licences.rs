@@ -391,3 +391,156 @@ async fn a_wrong_holder_code_or_missing_face_field_is_refused_by_field() {
     assert_eq!(fields[0].field, "face");
     let _ = SignedLicence::from_qr("TBL1.x.y");
 }
+
+/// A published market item with review and decision steps, and its required materials.
+async fn market_item(app: &App) -> (String, String, Vec<String>) {
+    let (hits, _) = app
+        .search_items(&tongban_app::CatalogQuery {
+            department_id: Some(MARKET.into()),
+            per_page: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for hit in hits {
+        let view = app.published_item(&hit.item_id).await.unwrap();
+        let item = &view.item;
+        if item.promised_limit_days >= 5 && !item.allows_commitment {
+            let required = item
+                .materials
+                .iter()
+                .filter(|m| m.required)
+                .map(|m| m.name.clone())
+                .collect();
+            return (hit.item_id.clone(), item.basic_code.clone(), required);
+        }
+    }
+    panic!("no suitable market item");
+}
+
+#[tokio::test]
+async fn approving_a_case_of_an_issuing_item_issues_the_applicants_licence_in_the_same_step() {
+    use tongban_app::applications::StartRequest;
+    use tongban_domain::application::{AcceptanceMode, Command, Status};
+    let w = world().await;
+    let dir = std::env::temp_dir().join(format!("tongban-lic-up-{}", uuid::Uuid::new_v4()));
+    let app = w.app.clone().with_uploads(dir).unwrap();
+    let city = tongban_demo::generate(&DemoConfig {
+        seed: 1,
+        citizens: 2,
+        enterprises: 1,
+    });
+    app.seed_catalog(tongban_demo::catalog_items(&city))
+        .await
+        .unwrap();
+    let (item_id, basic_code, required) = market_item(&app).await;
+    let mut issuing = food_type();
+    issuing.issuing_items = vec![basic_code];
+    app.load_licence_catalogue(
+        None,
+        TypeSeed {
+            types: vec![issuing],
+            recognitions: vec![recognition()],
+        },
+    )
+    .await
+    .unwrap();
+
+    let citizen = login(&app, "citizen", CITIZEN_PASSWORD).await;
+    let case = app
+        .start_application(
+            &citizen,
+            StartRequest {
+                item_id,
+                channel: "pc".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for m in &required {
+        app.attach_upload(
+            &citizen,
+            &case.id,
+            None,
+            m,
+            "scan.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0".to_vec(),
+        )
+        .await
+        .unwrap();
+    }
+    app.act_on_application(&citizen, &case.id, None, Command::Submit)
+        .await
+        .unwrap();
+    let clerk = login(&app, "clerk", STAFF_PASSWORD).await;
+    app.act_on_application(
+        &clerk,
+        &case.id,
+        None,
+        Command::Accept {
+            mode: AcceptanceMode::Normal,
+            missing: vec![],
+            deadline: None,
+        },
+    )
+    .await
+    .unwrap();
+    let reviewer = login(&app, "reviewer", STAFF_PASSWORD).await;
+    app.act_on_application(
+        &reviewer,
+        &case.id,
+        None,
+        Command::Approve {
+            opinion: "同意".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        app.store()
+            .licences_of_application(&case.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing before the decision"
+    );
+    let approver = login(&app, "approver", STAFF_PASSWORD).await;
+    let decided = app
+        .act_on_application(
+            &approver,
+            &case.id,
+            None,
+            Command::Approve {
+                opinion: "同意".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(decided.status, Status::Decided);
+
+    let issued = app.store().licences_of_application(&case.id).await.unwrap();
+    assert_eq!(issued.len(), 1);
+    let licence = &issued[0];
+    assert_eq!(licence.source, "application");
+    assert_eq!(licence.holder_code, citizen_id(&app, &citizen).await);
+    assert!(
+        app.verify_licence(VerifyInput::Identifier(licence.id.clone()), None)
+            .await
+            .unwrap()
+            .is_valid()
+    );
+    let wallet = app.my_licences(&citizen).await.unwrap();
+    assert!(
+        wallet.iter().any(|l| l.id == licence.id),
+        "it is in the applicant's wallet"
+    );
+    let events = app.store().events_after(0, 100_000).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == "licence.issued" && e.entity_id == licence.id)
+            .count(),
+        1
+    );
+}
