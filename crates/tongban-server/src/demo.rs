@@ -185,12 +185,13 @@ pub async fn seed_licences(
         .context("seeding the demo licences")?;
     if !report.already_seeded {
         println!(
-            "已写入 / seeded: {} 种证照类型 (licence types), {} 条互通互认 (recognitions), {} 张电子证照 (signed licences: {} from cases, {} historic) in {} ms",
+            "已写入 / seeded: {} 种证照类型 (licence types), {} 条互通互认 (recognitions), {} 张电子证照 (signed licences: {} from cases, {} historic), {} 条用证记录 (usage records) in {} ms",
             report.types,
             report.recognitions,
             report.from_cases + report.historic,
             report.from_cases,
             report.historic,
+            report.usages,
             report.elapsed_ms
         );
     }

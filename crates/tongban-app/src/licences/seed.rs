@@ -20,6 +20,8 @@ pub struct LicenceSeedReport {
     pub recognitions: usize,
     pub from_cases: usize,
     pub historic: usize,
+    /// 用证记录 rows of the history: departments' queries and 免提交 uses.
+    pub usages: usize,
     pub elapsed_ms: u128,
 }
 
@@ -156,7 +158,119 @@ impl App {
             }
             report.historic += self.sign_and_write(chunk, "system").await?.len();
         }
+        report.usages = self.seed_licence_usage().await?;
         report.elapsed_ms = started.elapsed().as_millis();
         Ok(report)
+    }
+
+    /// The demo's 用证记录: for the history's cases, the handling department's query of the
+    /// applicant's licences the 互通互认清单 allows, and a 免提交 use for each material such a
+    /// licence stands in for — so the records, counts and holders' pages show sharing in use.
+    async fn seed_licence_usage(&self) -> Result<usize, AppError> {
+        use std::collections::HashMap;
+        use tongban_domain::catalog::ServiceItem;
+        use tongban_domain::licence::{LicenceTypeCode, recognised};
+        let types = self.cached_licence_types().await?;
+        let list = self.recognitions().await?;
+        let names: HashMap<String, String> =
+            self.store.department_names().await?.into_iter().collect();
+        let mut items: HashMap<(String, i64), Option<ServiceItem>> = HashMap::new();
+        type Held = Option<(String, Vec<tongban_store::LicenceRow>)>;
+        let mut holders: HashMap<String, Held> = HashMap::new();
+        let mut rows = Vec::new();
+        let mut after = String::new();
+        let mut seq = 0u64;
+        loop {
+            let page = self.store.applications_after(&after, 1_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            for row in &page {
+                let Ok(app) = crate::applications::state_of(row) else {
+                    continue;
+                };
+                let Some(submitted_ms) = app.submitted_at_ms else {
+                    continue;
+                };
+                let key = (app.item_id.clone(), app.item_version);
+                if !items.contains_key(&key) {
+                    let item = self
+                        .store
+                        .item_version(&app.item_id, app.item_version)
+                        .await?
+                        .and_then(|v| serde_json::from_str::<ServiceItem>(&v.body_json).ok());
+                    items.insert(key.clone(), item);
+                }
+                let Some(Some(item)) = items.get(&key) else {
+                    continue;
+                };
+                if !holders.contains_key(&app.applicant_account) {
+                    let found = match self.applicant_holder(&app).await? {
+                        Some(holder) => {
+                            let key = self.holder_key(&holder.code);
+                            let licences = self.store.licences_of_holder(&key).await?;
+                            Some((key, licences))
+                        }
+                        None => None,
+                    };
+                    holders.insert(app.applicant_account.clone(), found);
+                }
+                let Some(Some((holder_key, licences))) = holders.get(&app.applicant_account) else {
+                    continue;
+                };
+                let department = names.get(&app.department_id).cloned().unwrap_or_default();
+                for l in licences {
+                    let Ok(code) = LicenceTypeCode::parse(&l.type_code) else {
+                        continue;
+                    };
+                    if !recognised(&list, &app.department_id, &code, &item.basic_code)
+                        || l.state != "active"
+                    {
+                        continue;
+                    }
+                    let lt = types.iter().find(|t| t.code == code);
+                    let replaced = item.materials.iter().find(|m| {
+                        m.licence_type.as_deref() == Some(l.name.as_str())
+                            || lt.is_some_and(|t| t.replaces(&m.name))
+                    });
+                    seq += 1;
+                    let (operation, cause) = match replaced {
+                        Some(m) => ("attach", format!("证照免提交：{}（{}）", item.name, m.name)),
+                        None => ("query", format!("办理“{}”核验申请人{}", item.name, l.name)),
+                    };
+                    rows.push(tongban_store::UsageRow {
+                        id: format!("demo-usage-{seq:08}"),
+                        at_ms: submitted_ms + 60_000,
+                        licence_id: Some(l.id.clone()),
+                        holder_key: holder_key.clone(),
+                        operation: operation.into(),
+                        cause,
+                        item_code: Some(item.basic_code.clone()),
+                        application_id: Some(app.id.clone()),
+                        department_id: Some(app.department_id.clone()),
+                        actor_id: None,
+                        actor_label: department.clone(),
+                        result: "ok".into(),
+                        detail: app.number.clone(),
+                    });
+                }
+            }
+            if rows.len() >= 5_000 {
+                let chunk = std::mem::take(&mut rows);
+                self.store
+                    .write(move |ctx| {
+                        Box::pin(
+                            async move { ctx.insert_usages(&chunk).await.map_err(AppError::from) },
+                        )
+                    })
+                    .await?;
+            }
+        }
+        let written = seq as usize;
+        self.store
+            .write(move |ctx| {
+                Box::pin(async move { ctx.insert_usages(&rows).await.map_err(AppError::from) })
+            })
+            .await?;
+        Ok(written)
     }
 }

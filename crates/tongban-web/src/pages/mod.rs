@@ -29,6 +29,7 @@ mod licence_cards;
 mod licence_import;
 mod licence_issue;
 mod licence_keys;
+mod licence_types;
 mod licences;
 mod list_files;
 mod lists;
@@ -227,6 +228,8 @@ pub fn router(state: AppState) -> Router<AppState> {
                 )),
         )
         .route("/licences/keys", get(licence_keys::list))
+        .route("/licences/types", get(licence_types::list))
+        .route("/licences/types/{code}", get(licence_types::one))
         .route("/licences/keys/{file}", get(licence_keys::pem))
         .route("/me/licences", get(wallet::wallet))
         .route("/me/licences/usage", get(wallet::usage))

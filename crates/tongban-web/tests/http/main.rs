@@ -15,6 +15,7 @@ mod catalog_pages;
 mod elder_flow;
 mod exports;
 mod licence_pages;
+mod licence_types;
 mod licence_use;
 mod licence_verify;
 mod licences_api;
