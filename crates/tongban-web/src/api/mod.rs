@@ -11,6 +11,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+mod licence_types;
 mod licences;
 pub(crate) mod licences_public;
 mod list_import;
@@ -136,6 +137,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("get", "/api/v1/bundles/{id}", Access::SignedIn),
     ("post", "/api/v1/licences/verify", Access::Public),
     ("get", "/api/v1/licences/keys", Access::Public),
+    ("get", "/api/v1/licences/types", Access::Public),
     ("get", "/api/v1/licences/status-list", Access::Public),
     ("get", "/api/v1/work/licences", Access::Scoped),
     ("post", "/api/v1/work/licences", Access::Scoped),
@@ -263,6 +265,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             )),
         )
         .route("/licences/keys", get(licences_public::licence_keys))
+        .route("/licences/types", get(licence_types::licence_types))
         .route(
             "/licences/status-list",
             get(licences_public::licence_status_list),
@@ -318,7 +321,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         applications::revoke, applications::record,
         bundles::definitions, bundles::apply, bundles::bundle,
         licences_public::verify_licence, licences_public::licence_keys,
-        licences_public::licence_status_list,
+        licences_public::licence_status_list, licence_types::licence_types,
         licences::list, licences::issue, licences::one, licences::change_state,
         licences::import, licences::rotate,
         wallet::my_licences, wallet::licence, wallet::my_usages, wallet::share,
