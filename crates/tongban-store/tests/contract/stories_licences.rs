@@ -24,7 +24,7 @@ fn licence_type(code: &str, name: &str) -> LicenceTypeRow {
     LicenceTypeRow {
         code: code.into(),
         name: name.into(),
-        holder_kind: "person".into(),
+        holder_kind: "111".into(),
         content: format!(r#"{{"code":"{code}","name":"{name}"}}"#),
         updated_at_ms: NOW_MS,
     }
@@ -57,7 +57,7 @@ fn licence(id: &str, holder_key: &str, issued_on: &str, at: i64) -> LicenceRow {
         type_code: FOOD.into(),
         name: "食品经营许可证".into(),
         number: format!("JY{id}"),
-        holder_kind: "person".into(),
+        holder_kind: "111".into(),
         holder_name: "张三".into(),
         holder_code: "513701199001011234".into(),
         holder_key: holder_key.into(),
