@@ -32,6 +32,7 @@ mod seed;
 pub mod uploads;
 mod upstream;
 mod upstream_http;
+mod upstream_licences;
 mod validate;
 
 use std::sync::{Arc, RwLock};
@@ -59,10 +60,11 @@ pub use principal::{OrgUnit, Principal};
 pub use registration::{CitizenRegistration, EnterpriseRegistration};
 pub use seed::SeedReport;
 pub use upstream::{
-    LICENCE_KINDS, PushReport, Upstream, UpstreamEvent, UpstreamSender, UpstreamStatus,
+    Enricher, LICENCE_KINDS, PushReport, Upstream, UpstreamEvent, UpstreamSender, UpstreamStatus,
     UpstreamStream, UpstreamStreamStatus, idempotency_key, upstream_retry_delay_ms,
 };
 pub use upstream_http::HttpUpstreamSender;
+pub use upstream_licences::LicenceDirectoryEntry;
 pub use validate::{ValidateKind, validate_lines};
 
 use tongban_domain::WorkCalendar;

@@ -6,8 +6,16 @@
 //! [`App::push_upstream`] claims the stream's lease, sends the events after its cursor one by
 //! one, and moves the cursor after each acknowledgement; the first failure is recorded with an
 //! exponential backoff (5 s doubling, at most 10 minutes) and ends the round, so nothing is ever
-//! skipped. Claims, advances and failures are units of work with their events. Errors are
-//! scrubbed of phone numbers and addresses before they are stored or logged.
+//! skipped. A stream may have an [`Enricher`] that completes each event from current tables
+//! before it is sent (the `licences` stream sends the licence itself: `upstream_licences.rs`).
+//!
+//! Claims and failures are units of work with their events. Each acknowledgement moves the
+//! cursor in a unit of its own, durably but without an event; the round then appends one
+//! `upstream.pushed` summary (stream, first and last seq, count) — with the last advance, or
+//! with the `upstream.failed` event when a failure ends it — so pushing 150,000 licences adds
+//! about 1,500 summaries to the audit log, not 150,000 events. Errors are scrubbed of phone
+//! numbers and addresses before they are stored or logged. The wire format is described in
+//! `docs/upstream-format.md`.
 
 use std::sync::Arc;
 
@@ -19,6 +27,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::notify::{BoxFuture, scrub_error};
 use crate::principal::Principal;
+use crate::upstream_licences::LicenceLookups;
 
 /// One event as the receiver gets it (the JSON body of one request).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -32,7 +41,7 @@ pub struct UpstreamEvent {
     pub entity_type: String,
     pub entity_id: String,
     pub occurred_at_ms: i64,
-    /// The event's payload.
+    /// The event's payload, completed by the stream's [`Enricher`] (if any) at push time.
     pub data: serde_json::Value,
 }
 
@@ -68,11 +77,24 @@ pub trait UpstreamSender: Send + Sync {
     fn target(&self) -> String;
 }
 
-/// A stream: its name and the event kinds it carries.
+/// A stream: its name, the event kinds it carries, and how its events are completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamStream {
     pub name: String,
     pub kinds: Vec<String>,
+    pub enricher: Enricher,
+}
+
+/// How a stream's events are completed from current tables before they are sent. The event
+/// log itself is never changed; the idempotency key stays the event's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Enricher {
+    /// The event's payload as logged.
+    #[default]
+    None,
+    /// Licence events carry the licence: its national directory fields, the signed licence
+    /// file and its state at push time (`data.missing = true` if it no longer exists).
+    Licences,
 }
 
 /// The kinds of the `licences` stream.
@@ -88,12 +110,20 @@ impl UpstreamStream {
         UpstreamStream {
             name: name.into(),
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            enricher: Enricher::None,
         }
     }
 
-    /// The default stream: newly signed, suspended, revoked and reinstated licences.
+    /// The same stream, its events completed by `enricher`.
+    pub fn with_enricher(mut self, enricher: Enricher) -> UpstreamStream {
+        self.enricher = enricher;
+        self
+    }
+
+    /// The default stream: newly signed, suspended, revoked and reinstated licences, each with
+    /// the licence itself.
     pub fn licences() -> UpstreamStream {
-        UpstreamStream::new("licences", &LICENCE_KINDS)
+        UpstreamStream::new("licences", &LICENCE_KINDS).with_enricher(Enricher::Licences)
     }
 
     fn kinds(&self) -> Vec<&str> {
@@ -178,6 +208,33 @@ const MAX_BACKOFF_MS: i64 = 10 * 60_000;
 pub fn upstream_retry_delay_ms(attempts: i64) -> i64 {
     let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
     (BASE_BACKOFF_MS << doublings).min(MAX_BACKOFF_MS)
+}
+
+/// The events one round has pushed so far (their cursor moves already committed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct RoundSummary {
+    from_seq: i64,
+    to_seq: i64,
+    count: usize,
+}
+
+impl RoundSummary {
+    fn add(&mut self, seq: i64) {
+        if self.count == 0 {
+            self.from_seq = seq;
+        }
+        self.to_seq = seq;
+        self.count += 1;
+    }
+
+    /// The `upstream.pushed` summary event, if the round pushed anything.
+    fn event(&self, now_ms: i64, stream: &str, holder: &str) -> Option<NewEvent> {
+        (self.count > 0).then(|| {
+            let payload = json!({ "from_seq": self.from_seq, "to_seq": self.to_seq,
+                "count": self.count, "holder": holder });
+            system_event(now_ms, "upstream.pushed", stream, payload)
+        })
+    }
 }
 
 fn system_event(now_ms: i64, action: &str, stream: &str, payload: serde_json::Value) -> NewEvent {
@@ -296,19 +353,36 @@ impl App {
             self.release_stream(&stream.name, &holder).await?;
             return Ok(report);
         };
+        let mut summary = RoundSummary::default();
+        let mut lookups = LicenceLookups::default();
         for row in &batch {
-            let event = UpstreamEvent::from_row(&stream.name, row);
-            let sent = match tokio::time::timeout(SEND_TIMEOUT, sender.send(&event)).await {
-                Ok(result) => result,
-                Err(_) => Err("the upstream platform did not answer in time".to_string()),
+            let mut event = UpstreamEvent::from_row(&stream.name, row);
+            let sent = match self.enrich(stream.enricher, &mut event, &mut lookups).await {
+                Ok(()) => match tokio::time::timeout(SEND_TIMEOUT, sender.send(&event)).await {
+                    Ok(result) => result,
+                    Err(_) => Err("the upstream platform did not answer in time".to_string()),
+                },
+                Err(error) => Err(format!("the event could not be completed: {error}")),
             };
             match sent {
                 Ok(()) => {
-                    let release = row.seq == last_seq;
-                    if !self.advance_stream(&event, &holder, release).await? {
-                        // The lease was lost: another pusher carries on.
+                    let last = row.seq == last_seq;
+                    let mut done = summary;
+                    done.add(row.seq);
+                    // The last advance of the round carries the round's summary.
+                    let closing = if last {
+                        done.event(self.now_ms(), &stream.name, &holder)
+                    } else {
+                        None
+                    };
+                    if !self.advance_stream(&event, &holder, last, closing).await? {
+                        // The lease was lost: another pusher carries on. What this round
+                        // pushed before is still summarised.
+                        self.summarise_round(&stream.name, &holder, &summary)
+                            .await?;
                         return Ok(report);
                     }
+                    summary = done;
                     report.pushed += 1;
                 }
                 Err(error) => {
@@ -322,7 +396,7 @@ impl App {
                         error = %error,
                         "an event could not be pushed upstream"
                     );
-                    self.fail_stream(&event, &holder, &error, attempts, next)
+                    self.fail_stream(&event, &holder, &error, attempts, next, &summary)
                         .await?;
                     report.error = Some(error);
                     return Ok(report);
@@ -330,6 +404,40 @@ impl App {
             }
         }
         Ok(report)
+    }
+
+    /// Completes `event` as the stream's enricher says.
+    async fn enrich(
+        &self,
+        enricher: Enricher,
+        event: &mut UpstreamEvent,
+        lookups: &mut LicenceLookups,
+    ) -> Result<(), AppError> {
+        match enricher {
+            Enricher::None => Ok(()),
+            Enricher::Licences => self.enrich_licence_event(event, lookups).await,
+        }
+    }
+
+    /// Appends the summary of a round that ended without its closing advance.
+    async fn summarise_round(
+        &self,
+        stream: &str,
+        holder: &str,
+        summary: &RoundSummary,
+    ) -> Result<(), AppError> {
+        let Some(event) = summary.event(self.now_ms(), stream, holder) else {
+            return Ok(());
+        };
+        Ok(self
+            .store
+            .write(move |ctx| {
+                Box::pin(async move {
+                    ctx.append_event(event).await?;
+                    Ok::<_, StoreError>(())
+                })
+            })
+            .await?)
     }
 
     async fn claim_stream(
@@ -360,15 +468,18 @@ impl App {
             .await?)
     }
 
+    /// Moves the cursor past an acknowledged event, durably, before the next is sent. Only
+    /// the round's closing advance appends an event (the round's `summary`); the others leave
+    /// the audit log alone — the cursor row is the record of each acknowledgement.
     async fn advance_stream(
         &self,
         event: &UpstreamEvent,
         holder: &str,
         release: bool,
+        summary: Option<NewEvent>,
     ) -> Result<bool, AppError> {
         let now_ms = self.now_ms();
         let (stream, holder, seq) = (event.stream.clone(), holder.to_string(), event.seq);
-        let key = event.idempotency_key.clone();
         Ok(self
             .store
             .write(move |ctx| {
@@ -376,10 +487,8 @@ impl App {
                     let moved = ctx
                         .advance_upstream(&stream, &holder, seq, now_ms, release)
                         .await?;
-                    if moved {
-                        let payload = json!({ "seq": seq, "idempotency_key": key });
-                        ctx.append_event(system_event(now_ms, "upstream.pushed", &stream, payload))
-                            .await?;
+                    if let Some(summary) = summary.filter(|_| moved) {
+                        ctx.append_event(summary).await?;
                     }
                     Ok::<_, StoreError>(moved)
                 })
@@ -394,10 +503,12 @@ impl App {
         error: &str,
         attempts: i64,
         next_attempt_ms: i64,
+        summary: &RoundSummary,
     ) -> Result<bool, AppError> {
         let now_ms = self.now_ms();
         let (stream, holder, seq) = (event.stream.clone(), holder.to_string(), event.seq);
         let error = error.to_string();
+        let pushed = summary.event(now_ms, &stream, &holder);
         Ok(self
             .store
             .write(move |ctx| {
@@ -405,6 +516,10 @@ impl App {
                     let held = ctx
                         .fail_upstream(&stream, &holder, &error, next_attempt_ms)
                         .await?;
+                    // What the round pushed before the failure is summarised either way.
+                    if let Some(pushed) = pushed {
+                        ctx.append_event(pushed).await?;
+                    }
                     if held {
                         let payload = json!({ "seq": seq, "attempts": attempts,
                             "next_attempt_ms": next_attempt_ms, "error": error });

@@ -2,21 +2,29 @@
 //! (before recording, and after recording with the reply lost), every event of the stream
 //! arrives exactly once, in log order, with no gaps; other kinds are never sent; the sender
 //! repeats an event only where a reply was lost; the status view counts the backlog and is for
-//! platform administrators only. Runs on SQLite, and on PostgreSQL too when
+//! platform administrators only; the audit log gets one `upstream.pushed` summary per round, not
+//! one event per pushed event; a licence event arrives with the licence itself (directory
+//! fields, a licence file that verifies, its state). Runs on SQLite, and on PostgreSQL too when
 //! `TONGBAN_TEST_PG_URL` is set. No sleeps: the fake clock is moved past each backoff.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use time::Duration;
 use time::macros::datetime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tongban_app::licences::{IssueRequest, StateChange, TypeSeed};
 use tongban_app::{
-    App, AppConfig, AppError, FakeClock, HttpUpstreamSender, LICENCE_KINDS, OrgUnit, Principal,
-    Upstream, UpstreamStream, idempotency_key,
+    App, AppConfig, AppError, FakeClock, HttpUpstreamSender, LICENCE_KINDS, LoginRequest, OrgUnit,
+    Principal, Upstream, UpstreamStream, idempotency_key,
+};
+use tongban_demo::{CITIZEN_PASSWORD, DemoConfig, STAFF_PASSWORD};
+use tongban_domain::licence::{
+    FaceField, HolderKind, LicenceFile, LicenceType, LicenceTypeCode, LicenceVerifier,
+    SignatureCheck, Validity, check_signed,
 };
 use tongban_domain::{DivisionCode, Role};
 use tongban_store::{NewEvent, Store, StoreError, StoreOptions};
@@ -141,6 +149,8 @@ struct Seen {
     rng: u64,
     /// Keys recorded, in order of first receipt, with the seq and kind of their body.
     recorded: Vec<(String, i64, String)>,
+    /// The bodies recorded, in the same order.
+    bodies: Vec<serde_json::Value>,
     keys: HashSet<String>,
     /// Keys whose reply was dropped after they were recorded.
     dropped: HashSet<String>,
@@ -233,6 +243,7 @@ async fn serve_one(mut stream: TcpStream, seen: Arc<Mutex<Seen>>) {
                     body["kind"].as_str().unwrap().to_string(),
                 );
                 seen.recorded.push(entry);
+                seen.bodies.push(body.clone());
             } else {
                 seen.repeated.insert(key.clone());
             }
@@ -337,6 +348,32 @@ async fn nothing_is_lost_or_duplicated_at_a_flaky_receiver(db: &TestDb) {
     assert_eq!(cursor.last_seq, expected.last().unwrap().1);
     assert_eq!((cursor.attempts, cursor.last_error), (0, None));
     assert_eq!(cursor.lease_holder, None);
+
+    // The audit log holds one summary per round that pushed something, not one event per
+    // pushed event; together the summaries count every event once, in order.
+    let log = app.store().events_after(0, 100_000).await.unwrap();
+    let summaries: Vec<serde_json::Value> = log
+        .iter()
+        .filter(|e| e.action == "upstream.pushed")
+        .map(|e| serde_json::from_str(&e.payload).unwrap())
+        .collect();
+    let claims = log
+        .iter()
+        .filter(|e| e.action == "upstream.claimed")
+        .count();
+    assert!(
+        summaries.len() <= claims,
+        "at most one summary per round: {} summaries, {claims} rounds",
+        summaries.len()
+    );
+    let counted: i64 = summaries.iter().map(|s| s["count"].as_i64().unwrap()).sum();
+    assert_eq!(counted, 300);
+    let mut covered = 0;
+    for summary in &summaries {
+        assert!(summary["from_seq"].as_i64().unwrap() > covered);
+        covered = summary["to_seq"].as_i64().unwrap();
+    }
+    assert_eq!(covered, cursor.last_seq);
     app.store().close().await;
 }
 
@@ -426,6 +463,202 @@ async fn the_kinds_of_a_stream_are_configurable_and_push_now_ignores_the_backoff
     let status = app.upstream_status(&admin).await.unwrap();
     assert!(status.configured);
     assert_eq!(status.target.as_deref(), Some(url.as_str()));
+    app.store().close().await;
+    db.cleanup().await;
+}
+
+const MARKET: &str = "511900-scjgj";
+
+fn food_code() -> LicenceTypeCode {
+    LicenceTypeCode::new("11100000000013338W", 901).unwrap()
+}
+
+fn food_type() -> LicenceType {
+    LicenceType {
+        code: food_code(),
+        name: "食品经营许可证".into(),
+        authority_name: "国家市场监督管理总局".into(),
+        holder_kind: HolderKind::Person,
+        issuing_department_ids: vec![MARKET.into()],
+        validity: Validity::Years(5),
+        face_fields: vec![FaceField {
+            key: "KZ_JYFW".into(),
+            label: "经营项目".into(),
+            required: true,
+        }],
+        issuing_items: vec![],
+        replaces_materials: vec![],
+    }
+}
+
+async fn login(app: &App, login: &str, password: &str) -> Principal {
+    app.login(LoginRequest {
+        login: login.into(),
+        password: password.into(),
+        client: "t".into(),
+    })
+    .await
+    .unwrap()
+    .principal
+}
+
+/// The demo city with the food licence type, its market department's key and a master key.
+async fn licence_app(db: &TestDb) -> (App, Arc<FakeClock>) {
+    let clock = Arc::new(FakeClock::at(datetime!(2026-03-02 02:00 UTC)));
+    let store = Store::open(&StoreOptions::new(&db.url), 0).await.unwrap();
+    let mut config = AppConfig::new(b"k".to_vec());
+    config.licence_master_key = Some([0x42; 16]);
+    let app = App::new(store, clock.clone(), config).await.unwrap();
+    let city = tongban_demo::generate(&DemoConfig {
+        seed: 1,
+        citizens: 2,
+        enterprises: 1,
+    });
+    app.seed_demo(city).await.unwrap();
+    let seed = TypeSeed {
+        types: vec![food_type()],
+        recognitions: vec![],
+    };
+    app.load_licence_catalogue(None, seed).await.unwrap();
+    (app, clock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pushed_licence_event_carries_the_licence_its_signed_file_and_its_state() {
+    let db = TestDb::sqlite();
+    let (app, clock) = licence_app(&db).await;
+    let approver = login(&app, "approver", STAFF_PASSWORD).await;
+    let citizen = login(&app, "citizen", CITIZEN_PASSWORD).await;
+    let id_number = app
+        .store()
+        .citizen_profile(citizen.account_id())
+        .await
+        .unwrap()
+        .unwrap()
+        .id_number;
+    let face = BTreeMap::from([("KZ_JYFW".to_string(), "预包装食品销售".to_string())]);
+    let issued = app
+        .issue_licence(
+            &approver,
+            IssueRequest {
+                type_code: food_code().to_string(),
+                holder_name: citizen.display_name().into(),
+                holder_code: id_number.clone(),
+                face: face.clone(),
+                valid_from: None,
+                number: None,
+            },
+        )
+        .await
+        .unwrap();
+    let reason = "经营场所变更，核查期间暂停";
+    app.change_licence_state(&approver, &issued.id, StateChange::Suspend, reason)
+        .await
+        .unwrap();
+
+    // Pushed through a receiver that fails now and then, until nothing is left.
+    let (url, seen) = fake_upstream(0x11ce_4ce5).await;
+    let sender = HttpUpstreamSender::new(&url, Some("tok".into())).unwrap();
+    let stream = UpstreamStream::licences();
+    for _ in 0..200 {
+        let report = app.push_upstream(&stream, &sender, 25).await.unwrap();
+        if report.error.is_some() {
+            let cursor = app
+                .store()
+                .upstream_cursor("licences")
+                .await
+                .unwrap()
+                .unwrap();
+            clock.advance(Duration::milliseconds(
+                cursor.next_attempt_ms - now_ms(&app),
+            ));
+        }
+        let status = app.upstream_status_for_operator().await.unwrap();
+        if status.streams[0].backlog == 0 {
+            break;
+        }
+    }
+
+    let bodies = seen.lock().unwrap().bodies.clone();
+    let kinds: Vec<&str> = bodies.iter().map(|b| b["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["licence.issued", "licence.suspended"],
+        "both, in order"
+    );
+    assert!(bodies[0]["seq"].as_i64() < bodies[1]["seq"].as_i64());
+    let division = app
+        .store()
+        .department(MARKET)
+        .await
+        .unwrap()
+        .unwrap()
+        .division_code;
+    let keys = app.published_keys().await.unwrap();
+    for body in &bodies {
+        assert_eq!(body["entity_id"], issued.id.as_str());
+        let data = &body["data"];
+        assert_eq!(data["missing"], false);
+        let licence = &data["licence"];
+        assert_eq!(licence["jurisdiction_code"], division.as_str());
+        assert_eq!(licence["holder_name"], citizen.display_name());
+        assert_eq!(licence["holder_code"], id_number.as_str());
+        assert_eq!(licence["holder_code_type"], "111");
+        assert_eq!(licence["licence_name"], "食品经营许可证");
+        assert_eq!(licence["licence_number"], issued.number.as_str());
+        assert_eq!(licence["source_id"], issued.id.as_str());
+        assert_eq!(licence["type_name"], "食品经营许可证");
+        assert_eq!(licence["type_code"], food_code().as_str());
+        assert_eq!(licence["issued_on"], "2026-03-02");
+        assert_eq!(licence["issuer_name"], issued.issuer_name.as_str());
+        assert_eq!(licence["issuer_code"], issued.issuer_code.as_str());
+        // The state as it is at push time, with its reason.
+        assert_eq!(
+            (data["state"].as_str(), data["state_reason"].as_str()),
+            (Some("suspended"), Some(reason))
+        );
+
+        // The licence file verifies with the department's published key.
+        let file: LicenceFile = serde_json::from_value(data["file"].clone()).unwrap();
+        assert_eq!(file.face, face);
+        let signed = file.signed().unwrap();
+        let key_id = signed.header().unwrap().key_id;
+        let published = keys.iter().find(|k| k.key_id == key_id).unwrap();
+        assert_eq!(published.department_id, MARKET);
+        let verifier = LicenceVerifier::from_pem(&published.public_pem).unwrap();
+        let check = check_signed(&signed, Some(&file.face), |_| Some(&verifier)).unwrap();
+        assert!(matches!(check, SignatureCheck::Genuine(_)), "{check:?}");
+    }
+    // The event's own payload is kept beside the licence.
+    assert_eq!(bodies[0]["data"]["source"], "manual");
+    assert_eq!(bodies[1]["data"]["reason"], reason);
+    app.store().close().await;
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_licence_event_whose_licence_is_gone_is_pushed_marked_missing() {
+    let db = TestDb::sqlite();
+    let (app, _clock) = app(&db).await;
+    append(&app, vec!["licence.revoked".to_string()]).await;
+    let (url, seen) = fake_upstream(3).await;
+    let sender = HttpUpstreamSender::new(&url, Some("tok".into())).unwrap();
+    let admin = staff(Role::SystemAdmin);
+    let app = app.with_upstream(Upstream {
+        sender: Some(Arc::new(sender)),
+        ..Upstream::default()
+    });
+    for _ in 0..50 {
+        app.push_upstream_now(&admin).await.unwrap();
+        if app.upstream_status(&admin).await.unwrap().streams[0].backlog == 0 {
+            break;
+        }
+    }
+    let bodies = seen.lock().unwrap().bodies.clone();
+    assert_eq!(bodies.len(), 1, "the stream does not block on it");
+    assert_eq!(bodies[0]["data"]["missing"], true);
+    assert_eq!(bodies[0]["data"]["n"], 0, "the payload as logged");
+    assert!(bodies[0]["data"].get("licence").is_none());
     app.store().close().await;
     db.cleanup().await;
 }

@@ -145,6 +145,7 @@ impl WriteCtx {
         Ok(())
     }
 
+    /// Adds a share; a token already used is a `Conflict`.
     pub async fn insert_share(&mut self, row: &ShareRow) -> Result<(), StoreError> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO licence_shares ({SHARE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -158,7 +159,8 @@ impl WriteCtx {
         .bind(row.revoked_at_ms)
         .bind(row.views)
         .execute(self.conn().await?)
-        .await?;
+        .await
+        .map_err(StoreError::from_write)?;
         Ok(())
     }
 

@@ -198,7 +198,8 @@ impl Store {
         .await?)
     }
 
-    /// A holder's licences (by the keyed hash of their code), newest first.
+    /// A holder's licences (by the keyed hash of their code), newest first: by issue date, then
+    /// (for licences issued the same day) by when they were written.
     pub async fn licences_of_holder(
         &self,
         holder_key: &str,
@@ -206,7 +207,7 @@ impl Store {
         Ok(
             sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
                 "SELECT {LICENCE_COLS} FROM licences WHERE holder_key = $1
-             ORDER BY issued_on DESC, id LIMIT 500"
+             ORDER BY issued_on DESC, created_at_ms DESC, id LIMIT 500"
             )))
             .bind(holder_key)
             .fetch_all(&self.pool)
@@ -292,6 +293,8 @@ impl Store {
 }
 
 impl WriteCtx {
+    /// Writes a type, replacing the type of the same code; another type's name is a
+    /// `Conflict`.
     pub async fn upsert_licence_type(&mut self, row: &LicenceTypeRow) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO licence_types (code, name, holder_kind, content, updated_at_ms)
@@ -306,7 +309,8 @@ impl WriteCtx {
         .bind(&row.content)
         .bind(row.updated_at_ms)
         .execute(self.conn().await?)
-        .await?;
+        .await
+        .map_err(StoreError::from_write)?;
         Ok(())
     }
 
@@ -337,6 +341,8 @@ impl WriteCtx {
         Ok(())
     }
 
+    /// Adds a key. A second unretired key of the same department is a `Conflict` (the
+    /// partial unique index `signing_keys_active`): retire the current one first.
     pub async fn insert_signing_key(&mut self, row: &SigningKeyRow) -> Result<(), StoreError> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO signing_keys ({KEY_COLS}) VALUES ($1, $2, $3, $4, $5, $6)"
@@ -348,7 +354,8 @@ impl WriteCtx {
         .bind(row.created_at_ms)
         .bind(row.retired_at_ms)
         .execute(self.conn().await?)
-        .await?;
+        .await
+        .map_err(StoreError::from_write)?;
         Ok(())
     }
 

@@ -33,3 +33,4 @@ pub use staff::{DESK_PAGE_SIZE, DepartmentKeys, DeskPage, DeskQuery, DeskRow};
 pub use status::{StateChange, StatusList};
 pub use verify::{Verification, VerifyInput};
 pub use view::{LicenceView, mask_code};
+pub(crate) use view::{facts_of, signed_of};
