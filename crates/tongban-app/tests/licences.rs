@@ -544,3 +544,100 @@ async fn approving_a_case_of_an_issuing_item_issues_the_applicants_licence_in_th
         1
     );
 }
+
+#[tokio::test]
+async fn a_department_query_needs_a_cause_and_a_listed_type_and_every_attempt_is_in_the_holders_record()
+ {
+    use tongban_app::applications::StartRequest;
+    use tongban_app::licences::LicenceQuery;
+    let w = world().await;
+    let city = tongban_demo::generate(&DemoConfig {
+        seed: 1,
+        citizens: 2,
+        enterprises: 1,
+    });
+    w.app
+        .seed_catalog(tongban_demo::catalog_items(&city))
+        .await
+        .unwrap();
+    let mut unlisted = food_type();
+    unlisted.code = LicenceTypeCode::new("11100000000013338W", 902).unwrap();
+    unlisted.name = "药品经营许可证".into();
+    w.app
+        .load_licence_catalogue(
+            None,
+            TypeSeed {
+                types: vec![food_type(), unlisted.clone()],
+                recognitions: vec![recognition()],
+            },
+        )
+        .await
+        .unwrap();
+    let (_, citizen, id) = issued(&w).await;
+    let (item_id, _, _) = market_item(&w.app).await;
+    let case = w
+        .app
+        .start_application(
+            &citizen,
+            StartRequest {
+                item_id,
+                channel: "pc".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let reviewer = login(&w.app, "reviewer", STAFF_PASSWORD).await;
+    let query = |cause: &str, type_code: Option<String>| LicenceQuery {
+        application_id: case.id.clone(),
+        cause: cause.into(),
+        type_code,
+    };
+
+    let AppError::Invalid { fields, .. } = w
+        .app
+        .query_case_licences(&reviewer, &query("  ", None))
+        .await
+        .unwrap_err()
+    else {
+        panic!("a query without a cause is refused")
+    };
+    assert_eq!(fields[0].code, "licence.cause_required");
+    let AppError::Invalid { fields, .. } = w
+        .app
+        .query_case_licences(
+            &reviewer,
+            &query("核验经营资格", Some(unlisted.code.to_string())),
+        )
+        .await
+        .unwrap_err()
+    else {
+        panic!("a type outside the list is refused")
+    };
+    assert_eq!(fields[0].code, "licence.not_recognised");
+    let found = w
+        .app
+        .query_case_licences(&reviewer, &query("核验经营资格", None))
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        vec![id.as_str()]
+    );
+
+    let record = w.app.my_licence_usages(&citizen).await.unwrap();
+    let results: Vec<&str> = record
+        .iter()
+        .filter(|u| u.operation == "query")
+        .map(|u| u.result.as_str())
+        .collect();
+    assert_eq!(results.len(), 3, "{results:?}");
+    for expected in ["cause_missing", "not_recognised", "ok"] {
+        assert!(results.contains(&expected), "{expected} in {results:?}");
+    }
+    assert!(
+        record
+            .iter()
+            .any(|u| u.cause == "核验经营资格" && u.actor_label.contains("市场监督管理局"))
+    );
+}
