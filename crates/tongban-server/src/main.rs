@@ -6,6 +6,8 @@ mod admin_cmd;
 mod bench;
 mod bench_http;
 mod bench_import;
+mod bench_licences;
+mod bench_licences_report;
 mod bench_lifecycle;
 mod bench_lifecycle_report;
 mod bench_md;
@@ -239,6 +241,30 @@ enum BenchCommand {
         #[arg(long, value_name = "PATH")]
         write_md: Option<PathBuf>,
     },
+    /// Licences issued and verified per second, next to the bare sm2 sign and verify rate.
+    Licences {
+        /// Duration of each timed phase, in seconds.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Concurrent tasks of the single-issue and verify phases.
+        #[arg(long, default_value_t = 32)]
+        tasks: usize,
+        /// Drafts per sign_and_write call in the bulk phase.
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        /// At most this many stored licences are verified.
+        #[arg(long, default_value_t = 5000)]
+        sample: usize,
+        /// Also measure PostgreSQL, in a throw-away schema of this database.
+        #[arg(long, value_name = "URL")]
+        pg_url: Option<String>,
+        /// Directory for the fresh SQLite file (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Write the results as the "Electronic licences" section of this markdown file.
+        #[arg(long, value_name = "PATH")]
+        write_md: Option<PathBuf>,
+    },
     /// Catalogue search latency (p50/p90/p99) over the demo catalogue, SQLite and PostgreSQL.
     Search {
         /// Measured queries per engine.
@@ -448,6 +474,35 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             print!("{}", report.table());
             if let Some(path) = write_md {
                 bench_search::write_markdown(&report, &path)?;
+                println!("results written to {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Licences {
+                    seconds,
+                    tasks,
+                    batch,
+                    sample,
+                    pg_url,
+                    dir,
+                    write_md,
+                },
+        } => {
+            context::init_logging(settings::LogFormat::Text);
+            let report = bench_licences::run(&bench_licences::LicenceBenchOptions {
+                seconds,
+                tasks,
+                batch,
+                sample,
+                pg_url,
+                dir,
+            })
+            .await?;
+            print!("{}", report.terminal());
+            if let Some(path) = write_md {
+                bench_licences_report::write_markdown(&report, &path)?;
                 println!("results written to {}", path.display());
             }
             Ok(ExitCode::SUCCESS)

@@ -83,6 +83,8 @@ row_struct! {
         pub valid_from: String,
         pub valid_until: Option<String>,
         pub state_changed_at_ms: i64,
+        /// The keyed hash of the holder's code, for the 用证记录 of the check.
+        pub holder_key: String,
     }
 }
 
@@ -187,10 +189,10 @@ impl Store {
         )
     }
 
-    /// The state and dates of a licence: the one read a verification needs.
+    /// The state, dates and holder key of a licence: the one read a verification needs.
     pub async fn licence_state(&self, id: &str) -> Result<Option<LicenceStateRow>, StoreError> {
         Ok(sqlx::query_as::<Any, LicenceStateRow>(
-            "SELECT state, state_reason, valid_from, valid_until, state_changed_at_ms
+            "SELECT state, state_reason, valid_from, valid_until, state_changed_at_ms, holder_key
              FROM licences WHERE id = $1",
         )
         .bind(id)

@@ -66,12 +66,22 @@ impl App {
         signed: &SignedLicence,
         face: Option<&std::collections::BTreeMap<String, String>>,
     ) -> Result<Verification, AppError> {
+        Ok(self.check_with_holder(signed, face).await?.0)
+    }
+
+    /// [`App::check_licence`] and the holder key of the licence (empty when the platform does
+    /// not hold it), from the same status read.
+    async fn check_with_holder(
+        &self,
+        signed: &SignedLicence,
+        face: Option<&std::collections::BTreeMap<String, String>>,
+    ) -> Result<(Verification, String), AppError> {
         let header = signed.header().map_err(|e| bad_input(e.into()))?;
         let verifier = self.verifier_for(&header.key_id).await?;
         let check = check_signed(signed, face, |_| verifier.as_deref()).map_err(bad_input)?;
         let state = self.store.licence_state(header.id.as_str()).await?;
         let today = self.today();
-        let (status, reason) = match &state {
+        let (status, reason, holder_key) = match state {
             Some(s) => (
                 Some(status_of(
                     &s.state,
@@ -79,11 +89,12 @@ impl App {
                     s.valid_until.as_deref(),
                     today,
                 )?),
-                s.state_reason.clone(),
+                s.state_reason,
+                s.holder_key,
             ),
-            None => (None, String::new()),
+            None => (None, String::new(), String::new()),
         };
-        Ok(verification(&check, status, reason))
+        Ok((verification(&check, status, reason), holder_key))
     }
 
     /// Verifies what a member of the public (or staff) handed in and records the check.
@@ -105,21 +116,15 @@ impl App {
             }
             VerifyInput::Payload(text) => {
                 let signed = SignedLicence::from_qr(&text).map_err(bad_input)?;
-                let v = self.check_licence(&signed, None).await?;
-                let key = self.holder_key_of_licence(&v.id).await?;
-                (v, key)
+                self.check_with_holder(&signed, None).await?
             }
-            VerifyInput::File(bytes) => {
-                let v = match read_presented(&bytes).map_err(bad_input)? {
-                    Presented::File(file) => {
-                        let signed = file.signed().map_err(bad_input)?;
-                        self.check_licence(&signed, Some(&file.face)).await?
-                    }
-                    Presented::Payload(signed) => self.check_licence(&signed, None).await?,
-                };
-                let key = self.holder_key_of_licence(&v.id).await?;
-                (v, key)
-            }
+            VerifyInput::File(bytes) => match read_presented(&bytes).map_err(bad_input)? {
+                Presented::File(file) => {
+                    let signed = file.signed().map_err(bad_input)?;
+                    self.check_with_holder(&signed, Some(&file.face)).await?
+                }
+                Presented::Payload(signed) => self.check_with_holder(&signed, None).await?,
+            },
         };
         let at_ms = self.now_ms();
         let usage = UsageRow {
@@ -146,18 +151,6 @@ impl App {
             })
             .await?;
         Ok(result)
-    }
-
-    async fn holder_key_of_licence(&self, id: &str) -> Result<String, AppError> {
-        if id.is_empty() {
-            return Ok(String::new());
-        }
-        Ok(self
-            .store
-            .licence(id)
-            .await?
-            .map(|r| r.holder_key)
-            .unwrap_or_default())
     }
 }
 
