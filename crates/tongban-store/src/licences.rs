@@ -88,6 +88,19 @@ row_struct! {
     }
 }
 
+row_struct! {
+    /// A state row with its licence id (for batched reads).
+    pub struct IdStateRow {
+        pub id: String,
+        pub state: String,
+        pub state_reason: String,
+        pub valid_from: String,
+        pub valid_until: Option<String>,
+        pub state_changed_at_ms: i64,
+        pub holder_key: String,
+    }
+}
+
 const TYPE_COLS: &str = "code, name, holder_kind, content, updated_at_ms";
 const KEY_COLS: &str =
     "key_id, department_id, public_pem, sealed_secret, created_at_ms, retired_at_ms";
@@ -198,6 +211,42 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    /// The state rows of many licences in one statement (for checks arriving together), keyed
+    /// by id; unknown ids are absent.
+    pub async fn licence_states(
+        &self,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, LicenceStateRow>, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, state, state_reason, valid_from, valid_until, state_changed_at_ms,
+                        holder_key
+                 FROM licences WHERE id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut q = sqlx::query_as::<Any, IdStateRow>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.insert(
+                    r.id,
+                    LicenceStateRow {
+                        state: r.state,
+                        state_reason: r.state_reason,
+                        valid_from: r.valid_from,
+                        valid_until: r.valid_until,
+                        state_changed_at_ms: r.state_changed_at_ms,
+                        holder_key: r.holder_key,
+                    },
+                );
+            }
+        }
+        Ok(out)
     }
 
     /// A holder's licences (by the keyed hash of their code), newest first: by issue date, then

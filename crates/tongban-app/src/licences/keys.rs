@@ -21,6 +21,8 @@ pub(crate) struct Keyring {
     master: Option<[u8; 16]>,
     /// The licence-type catalogue, parsed once (dropped when it is reloaded).
     pub(crate) types: RwLock<Option<Arc<Vec<tongban_domain::licence::LicenceType>>>>,
+    /// Batches verification status reads (started on first use).
+    pub(crate) status_loader: std::sync::OnceLock<super::status_loader::StatusLoader>,
     signers: RwLock<HashMap<String, LicenceSigner>>,
     verifiers: RwLock<HashMap<String, Arc<LicenceVerifier>>>,
 }
@@ -30,6 +32,7 @@ impl Keyring {
         Self {
             master,
             types: RwLock::default(),
+            status_loader: std::sync::OnceLock::new(),
             signers: RwLock::default(),
             verifiers: RwLock::default(),
         }

@@ -14,6 +14,7 @@ mod shares;
 mod sharing;
 mod staff;
 mod status;
+mod status_loader;
 mod verify;
 mod view;
 

@@ -79,7 +79,11 @@ impl App {
         let header = signed.header().map_err(|e| bad_input(e.into()))?;
         let verifier = self.verifier_for(&header.key_id).await?;
         let check = check_signed(signed, face, |_| verifier.as_deref()).map_err(bad_input)?;
-        let state = self.store.licence_state(header.id.as_str()).await?;
+        let loader = self
+            .licence_keys
+            .status_loader
+            .get_or_init(|| super::status_loader::StatusLoader::start(self.store.clone()));
+        let state = loader.state(header.id.as_str()).await?;
         let today = self.today();
         let (status, reason, holder_key) = match state {
             Some(s) => (
