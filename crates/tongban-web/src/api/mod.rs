@@ -338,9 +338,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "tools", description = "校验工具"),
         (name = "catalog", description = "政务服务事项目录：检索、办事指南内容、草稿与发布"),
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
-        (name = "licences", description = "电子证照：我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
-        (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、公布的签名公钥与签名的状态列表；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
+        (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、证照目录与互通互认清单、公布的签名公钥与签名的状态列表；我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
     )
 )]
 pub struct ApiDoc;

@@ -104,6 +104,16 @@ async fn the_openapi_document_is_openapi_3_1_and_lists_exactly_the_routes_in_the
     operation_ids.sort();
     operation_ids.dedup();
     assert_eq!(operation_ids.len(), count, "every operationId is unique");
+    let mut tags: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    let tag_count = tags.len();
+    tags.sort();
+    tags.dedup();
+    assert_eq!(tags.len(), tag_count, "every tag is declared once");
     if let Ok(out) = std::env::var("TONGBAN_OPENAPI_OUT") {
         std::fs::write(out, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
     }
