@@ -11,7 +11,7 @@ use crate::state::AppState;
 
 /// One face field (照面项).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FaceFieldDto {
+pub struct FaceFieldDefDto {
     pub key: String,
     pub label: String,
     pub required: bool,
@@ -29,7 +29,7 @@ pub struct LicenceTypeDto {
     /// e.g. `5年`, `长期`.
     pub validity: String,
     pub issuing_department_ids: Vec<String>,
-    pub face_fields: Vec<FaceFieldDto>,
+    pub face_fields: Vec<FaceFieldDefDto>,
     /// 事项基本编码 of the items whose approval issues it.
     pub issuing_items: Vec<String>,
     pub replaces_materials: Vec<String>,
@@ -71,7 +71,7 @@ pub async fn licence_types(
             face_fields: t
                 .face_fields
                 .into_iter()
-                .map(|f| FaceFieldDto {
+                .map(|f| FaceFieldDefDto {
                     key: f.key,
                     label: f.label,
                     required: f.required,

@@ -106,7 +106,7 @@ pub struct IssueDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct UsageDto {
+pub struct DeskUsageDto {
     pub at_ms: i64,
     pub operation: String,
     pub cause: String,
@@ -114,9 +114,9 @@ pub struct UsageDto {
     pub result: String,
 }
 
-impl From<UsageRow> for UsageDto {
+impl From<UsageRow> for DeskUsageDto {
     fn from(u: UsageRow) -> Self {
-        UsageDto {
+        DeskUsageDto {
             at_ms: u.at_ms,
             operation: u.operation,
             cause: u.cause,
@@ -133,7 +133,7 @@ pub struct FaceDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct LicenceDto {
+pub struct DeskLicenceDto {
     pub id: String,
     pub type_code: String,
     pub name: String,
@@ -155,11 +155,11 @@ pub struct LicenceDto {
     pub source: String,
     pub warning: String,
     pub key_id: String,
-    pub usages: Vec<UsageDto>,
+    pub usages: Vec<DeskUsageDto>,
 }
 
-fn licence_dto(v: LicenceView, usages: Vec<UsageRow>) -> LicenceDto {
-    LicenceDto {
+fn licence_dto(v: LicenceView, usages: Vec<UsageRow>) -> DeskLicenceDto {
+    DeskLicenceDto {
         status: v.status.as_str().into(),
         id: v.id,
         type_code: v.type_code,
@@ -229,7 +229,7 @@ impl From<LicenceImportProblem> for ImportProblemDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ImportReportDto {
+pub struct LicenceImportReportDto {
     pub file_name: String,
     pub department_id: String,
     pub dry_run: bool,
@@ -243,9 +243,9 @@ pub struct ImportReportDto {
     pub problem_count: usize,
 }
 
-impl From<LicenceImportReport> for ImportReportDto {
+impl From<LicenceImportReport> for LicenceImportReportDto {
     fn from(r: LicenceImportReport) -> Self {
-        ImportReportDto {
+        LicenceImportReportDto {
             file_name: r.file_name,
             department_id: r.department_id,
             dry_run: r.dry_run,
@@ -314,7 +314,7 @@ pub async fn list(
 
 /// Issues a licence by hand (approver or department admin of an issuing department).
 #[utoipa::path(post, path = "/api/v1/work/licences", tag = "licences", operation_id = "work_licences_issue", request_body = IssueDto,
-    responses((status = 201, description = "已签发", body = LicenceDto),
+    responses((status = 201, description = "已签发", body = DeskLicenceDto),
         (status = 401, description = "未登录或令牌无效", body = ErrorBody),
         (status = 403, description = "无权限", body = ErrorBody),
         (status = 404, description = "证照类型不存在", body = ErrorBody),
@@ -324,7 +324,7 @@ pub async fn issue(
     State(state): State<AppState>,
     caller: Caller,
     Json(dto): Json<IssueDto>,
-) -> Result<(StatusCode, Json<LicenceDto>), WebError> {
+) -> Result<(StatusCode, Json<DeskLicenceDto>), WebError> {
     let valid_from = match dto.valid_from.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(parse_cell_date(text).ok_or_else(|| {
@@ -359,7 +359,7 @@ pub async fn issue(
 /// A licence as its issuer sees it, with its 用证记录 (the read is recorded).
 #[utoipa::path(get, path = "/api/v1/work/licences/{id}", tag = "licences", operation_id = "work_licences_view",
     params(("id" = String, Path, description = "证照标识")),
-    responses((status = 200, description = "成功", body = LicenceDto),
+    responses((status = 200, description = "成功", body = DeskLicenceDto),
         (status = 401, description = "未登录或令牌无效", body = ErrorBody),
         (status = 403, description = "无权限", body = ErrorBody),
         (status = 404, description = "未找到", body = ErrorBody)))]
@@ -367,7 +367,7 @@ pub async fn one(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<LicenceDto>, WebError> {
+) -> Result<Json<DeskLicenceDto>, WebError> {
     let (view, usages) = state.app.licence_for_issuer(&caller.principal, &id).await?;
     Ok(Json(licence_dto(view, usages)))
 }
@@ -375,7 +375,7 @@ pub async fn one(
 /// Suspends, reinstates or revokes a licence, with a reason.
 #[utoipa::path(post, path = "/api/v1/work/licences/{id}/state", tag = "licences", operation_id = "work_licences_change_state",
     params(("id" = String, Path, description = "证照标识")), request_body = StateDto,
-    responses((status = 200, description = "成功", body = LicenceDto),
+    responses((status = 200, description = "成功", body = DeskLicenceDto),
         (status = 401, description = "未登录或令牌无效", body = ErrorBody),
         (status = 403, description = "无权限", body = ErrorBody),
         (status = 404, description = "未找到", body = ErrorBody),
@@ -386,7 +386,7 @@ pub async fn change_state(
     caller: Caller,
     Path(id): Path<String>,
     Json(dto): Json<StateDto>,
-) -> Result<Json<LicenceDto>, WebError> {
+) -> Result<Json<DeskLicenceDto>, WebError> {
     state
         .app
         .change_licence_state(&caller.principal, &id, dto.change, &dto.reason)
@@ -399,8 +399,8 @@ pub async fn change_state(
 /// the multipart part `file`; see docs/licence-import-format.md.
 #[utoipa::path(post, path = "/api/v1/work/licences/import", tag = "licences", operation_id = "work_licences_import", params(ImportParams),
     request_body(content_type = "multipart/form-data", description = "part `file`: the xlsx or CSV file"),
-    responses((status = 200, description = "检查报告（dry_run，或文件有误、未写入）", body = ImportReportDto),
-        (status = 201, description = "已全部导入", body = ImportReportDto),
+    responses((status = 200, description = "检查报告（dry_run，或文件有误、未写入）", body = LicenceImportReportDto),
+        (status = 201, description = "已全部导入", body = LicenceImportReportDto),
         (status = 400, description = "不是 multipart 请求或缺少 file", body = ErrorBody),
         (status = 401, description = "未登录或令牌无效", body = ErrorBody),
         (status = 403, description = "无权限（保留校验位错误的标识需管理员）", body = ErrorBody),
@@ -410,7 +410,7 @@ pub async fn import(
     caller: Caller,
     Query(p): Query<ImportParams>,
     request: Request,
-) -> Result<(StatusCode, Json<ImportReportDto>), WebError> {
+) -> Result<(StatusCode, Json<LicenceImportReportDto>), WebError> {
     // Authorize before reading the body, so that a refused caller learns nothing else.
     state
         .app
