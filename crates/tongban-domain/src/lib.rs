@@ -18,6 +18,8 @@ pub mod calendar;
 pub mod catalog;
 pub mod crypto;
 pub mod division;
+pub mod evaluation;
+pub mod indicators;
 pub mod licence;
 pub mod lists;
 pub mod mask;

@@ -81,6 +81,8 @@ impl App {
             );
         }
         let mut people: HashMap<String, (AccountKind, String)> = HashMap::new();
+        // The hall of the clerk who registered a window or outlet case.
+        let mut agent_halls: HashMap<String, Option<String>> = HashMap::new();
         let mut prepared = Vec::with_capacity(plan.cases.len());
         for case in plan.cases {
             let item = items.get(&case.item_code).cloned().ok_or_else(|| {
@@ -99,8 +101,23 @@ impl App {
                 .get(&case.applicant)
                 .cloned()
                 .ok_or(AppError::NotFound("该申请人"))?;
+            let hall = match (&case.agent, case.channel.is_online()) {
+                (Some(agent), false) => match agent_halls.get(agent) {
+                    Some(h) => h.clone(),
+                    None => {
+                        let h = self.store.account(agent).await?.and_then(|row| {
+                            (row.unit_kind.as_deref() == Some("hall"))
+                                .then_some(row.unit_id)
+                                .flatten()
+                        });
+                        agent_halls.insert(agent.clone(), h.clone());
+                        h
+                    }
+                },
+                _ => None,
+            };
             prepared.push(Prepared {
-                facts: facts_of(&item, &case, kind, name),
+                facts: facts_of(&item, &case, kind, name, hall),
                 division_code: item.division_code.clone(),
                 case,
             });
@@ -189,7 +206,13 @@ impl App {
 }
 
 /// The draft facts of a planned case (its number is given inside the unit of work).
-fn facts_of(item: &ItemFacts, case: &PlannedCase, kind: AccountKind, name: String) -> DraftFacts {
+fn facts_of(
+    item: &ItemFacts,
+    case: &PlannedCase,
+    kind: AccountKind,
+    name: String,
+    hall_id: Option<String>,
+) -> DraftFacts {
     let materials = |pred: fn(&tongban_domain::catalog::Material) -> bool| {
         item.item
             .materials
@@ -217,6 +240,7 @@ fn facts_of(item: &ItemFacts, case: &PlannedCase, kind: AccountKind, name: Strin
         agent_account: case.agent.clone(),
         mandate_id,
         channel: case.channel,
+        hall_id,
         route: route_from_steps(&item.item.steps),
         legal_limit_days: item.item.legal_limit_days,
         promised_limit_days: item.item.promised_limit_days,

@@ -95,6 +95,13 @@ impl App {
             agent_account: agent,
             mandate_id: mandate,
             channel,
+            hall_id: match who {
+                Principal::Staff {
+                    unit: crate::principal::OrgUnit::Hall { id, .. },
+                    ..
+                } if !channel.is_online() => Some(id.clone()),
+                _ => None,
+            },
             route: route_from_steps(&item.steps),
             legal_limit_days: item.legal_limit_days,
             promised_limit_days: item.promised_limit_days,

@@ -26,6 +26,9 @@ pub struct DraftFacts {
     pub agent_account: Option<String>,
     pub mandate_id: Option<String>,
     pub channel: ApplyChannel,
+    /// The hall where a clerk registered the case at a window or outlet; `None` online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hall_id: Option<String>,
     pub route: Vec<RouteStep>,
     pub legal_limit_days: u32,
     pub promised_limit_days: u32,

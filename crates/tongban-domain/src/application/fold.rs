@@ -29,6 +29,7 @@ impl Application {
             agent_account: facts.agent_account.clone(),
             mandate_id: facts.mandate_id.clone(),
             channel: facts.channel,
+            hall_id: facts.hall_id.clone(),
             visits: 0,
             status: Status::Draft,
             form: BTreeMap::new(),

@@ -376,6 +376,9 @@ pub struct Application {
     pub agent_account: Option<String>,
     pub mandate_id: Option<String>,
     pub channel: ApplyChannel,
+    /// The hall where the case was registered at a window or outlet; `None` online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hall_id: Option<String>,
     /// 到现场次数.
     pub visits: u32,
     pub status: Status,

@@ -30,6 +30,7 @@ fn facts() -> DraftFacts {
         agent_account: None,
         mandate_id: None,
         channel: ApplyChannel::Pc,
+        hall_id: None,
         route: route_from_steps(&[
             step("受理", "window_clerk", 1),
             step("审查", "reviewer", 5),
