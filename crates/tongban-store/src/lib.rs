@@ -17,6 +17,7 @@ mod calendar;
 mod catalog;
 mod catalog_queue;
 mod error;
+mod evaluations;
 mod events;
 mod licence_usage;
 mod licences;
@@ -39,6 +40,10 @@ pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use catalog_queue::VersionScope;
 pub use error::StoreError;
+pub use evaluations::{
+    EvaluationRow, InvitationRow, RatingCountRow, RectificationRow, RectificationScope,
+    WindowServiceRow,
+};
 pub use events::{EventRow, VerifyOutcome};
 pub use licence_usage::{ShareRow, UsageRow};
 pub use licences::{

@@ -101,6 +101,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 9,
+        description: "好差评 ratings, invitations, window services and 差评 cases",
+        portable: include_str!("../migrations/0009_evaluations.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

@@ -8,6 +8,7 @@ mod stories_accounts;
 mod stories_applications;
 mod stories_catalog;
 mod stories_catalog_queue;
+mod stories_evaluations;
 mod stories_events;
 mod stories_licences;
 mod stories_lists;
