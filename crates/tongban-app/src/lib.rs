@@ -18,6 +18,7 @@ mod catalog_flow;
 mod catalog_queue;
 mod clock;
 mod error;
+pub mod evaluations;
 pub mod import;
 pub mod licences;
 mod lists;
@@ -88,6 +89,8 @@ pub struct AppConfig {
     pub licence_master_key: Option<[u8; 16]>,
     /// Where the public pages are reached (QR codes on licences point here).
     pub public_base_url: String,
+    /// 好差评: invitation validity, window token lifetime and the 差评 deadlines.
+    pub evaluations: evaluations::EvaluationSettings,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -103,6 +106,7 @@ impl std::fmt::Debug for AppConfig {
                 &self.licence_master_key.map(|_| "<redacted>"),
             )
             .field("public_base_url", &self.public_base_url)
+            .field("evaluations", &self.evaluations)
             .finish()
     }
 }
@@ -117,6 +121,7 @@ impl AppConfig {
             region_code: "511900".into(),
             licence_master_key: None,
             public_base_url: "http://127.0.0.1:8080".into(),
+            evaluations: evaluations::EvaluationSettings::default(),
         }
     }
 }

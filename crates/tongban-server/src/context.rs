@@ -131,6 +131,7 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
         } else {
             settings.public_base_url.trim().to_string()
         },
+        evaluations: Default::default(),
     };
     App::new(store, Arc::new(SystemClock), config)
         .await

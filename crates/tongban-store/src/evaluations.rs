@@ -112,6 +112,10 @@ pub enum RectificationScope {
     AppealsUnder(String),
     /// Escalated, unclosed cases in a division's subtree.
     EscalatedUnder(String),
+    /// Every case of units in exactly this division (a city-level handler's).
+    DivisionIs(String),
+    /// Every case of units in a division's subtree (division code prefix).
+    DivisionUnder(String),
 }
 
 const EVAL_COLS: &str = "id, application_id, window_service_id, stage, item_id, department_id, \
@@ -270,6 +274,24 @@ impl Store {
                 sqlx::query_as::<Any, RectificationRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT {RECT_COLS} FROM rectifications
                  WHERE escalated = 1 AND state <> 'closed' AND division_code LIKE $2 {order} $1"
+                )))
+                .bind(limit)
+                .bind(format!("{prefix}%"))
+                .fetch_all(&self.pool)
+                .await?,
+            ),
+            RectificationScope::DivisionIs(code) => Ok(sqlx::query_as::<Any, RectificationRow>(
+                sqlx::AssertSqlSafe(format!(
+                    "SELECT {RECT_COLS} FROM rectifications WHERE division_code = $2 {order} $1"
+                )),
+            )
+            .bind(limit)
+            .bind(code.clone())
+            .fetch_all(&self.pool)
+            .await?),
+            RectificationScope::DivisionUnder(prefix) => Ok(
+                sqlx::query_as::<Any, RectificationRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {RECT_COLS} FROM rectifications WHERE division_code LIKE $2 {order} $1"
                 )))
                 .bind(limit)
                 .bind(format!("{prefix}%"))

@@ -196,6 +196,7 @@ impl App {
         }
         let from_revision = row.revision;
         let was_licensable = crate::licences::licensable(&app);
+        let was_completed = app.status == tongban_domain::application::Status::Completed;
         let events = app.decide(cmd, actor, today, &cal).map_err(transition)?;
         let signers_before = signers(&app);
         let copies_before = app.copied_to.clone();
@@ -229,7 +230,13 @@ impl App {
         let new_row = project(&app, &row.division_code, &row.bundle_id, &cal, at_ms)?;
         let closes_bundle = in_bundle && app.status.is_closed();
         let issues_licences = !was_licensable && crate::licences::licensable(&app);
+        // 好差评: a case that became 办结 in this unit invites its applicant to rate it.
+        let invitation = (!was_completed
+            && app.status == tongban_domain::application::Status::Completed)
+            .then(|| self.completion_invitation(&app, today, &cal, at_ms, phone.clone()))
+            .flatten();
         Ok(DecidedUnit {
+            invitation,
             issues_licences,
             licences: Vec::new(),
             app,
@@ -335,6 +342,8 @@ struct DecidedUnit {
     issues_licences: bool,
     /// Signed licences (and their events) written in this unit.
     licences: Vec<(tongban_store::LicenceRow, tongban_store::NewEvent)>,
+    /// The invitation to rate, when the case was completed in this unit.
+    invitation: Option<crate::evaluations::Invitation>,
 }
 
 impl DecidedUnit {
@@ -363,6 +372,11 @@ impl DecidedUnit {
             if ctx.insert_licences(std::slice::from_ref(&row)).await? == 1 {
                 ctx.append_event(event).await?;
             }
+        }
+        if let Some(invite) = self.invitation
+            && ctx.insert_invitation(&invite.row).await?
+        {
+            ctx.defer_notice(invite.notice);
         }
         ctx.defer_application(self.new_row, self.from_revision);
         if let Some(bundle_id) = &self.bundle_id {

@@ -24,6 +24,7 @@ mod sweep;
 mod view;
 mod walk_in;
 
+pub(crate) use authorize::covers;
 pub use bundles::{
     BundleFile, BundleForm, BundleMaterial, BundleRequest, BundleView, bundle_definitions,
 };
