@@ -131,7 +131,14 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
         } else {
             settings.public_base_url.trim().to_string()
         },
-        evaluations: Default::default(),
+        evaluations: tongban_app::evaluations::EvaluationSettings {
+            invitation_working_days: settings.evaluation_invite_working_days,
+            deadlines: tongban_domain::evaluation::RectificationDeadlines {
+                default_days: settings.rectification_days,
+                by_prefix: settings.rectification_overrides()?,
+            },
+            ..Default::default()
+        },
     };
     App::new(store, Arc::new(SystemClock), config)
         .await

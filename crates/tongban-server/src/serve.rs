@@ -68,6 +68,12 @@ fn spawn_sweeper(app: App, every: std::time::Duration) -> Periodic {
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "sweeping applications failed"),
             }
+            // 好差评: overdue 差评 cases are escalated once.
+            match app.sweep_rectifications(500).await {
+                Ok(n) if n > 0 => tracing::info!(escalated = n, "差评 cases swept"),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "sweeping 差评 cases failed"),
+            }
         }
     })
 }

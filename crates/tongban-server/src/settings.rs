@@ -66,6 +66,13 @@ pub struct Settings {
     pub upstream_url: String,
     /// Bearer token for the provincial platform ('' = none).
     pub upstream_token: Secret,
+    /// 好差评: working days an invitation to rate stays valid.
+    pub evaluation_invite_working_days: u32,
+    /// 好差评: working days to rectify or explain a 差评.
+    pub rectification_days: u32,
+    /// Per-region overrides of `rectification_days`: `prefix=days` pairs separated by commas,
+    /// keyed by 行政区划代码 prefix (e.g. `511921=10,5119210=8`; the longest prefix wins).
+    pub rectification_days_by_region: String,
 }
 
 /// A setting that must never be printed or logged: its `Debug` shows `***`.
@@ -124,7 +131,10 @@ impl Settings {
             .set_default("licence_master_key_file", "data/licence-master.key")?
             .set_default("public_base_url", "")?
             .set_default("upstream_url", "")?
-            .set_default("upstream_token", "")?;
+            .set_default("upstream_token", "")?
+            .set_default("evaluation_invite_working_days", 5)?
+            .set_default("rectification_days", 15)?
+            .set_default("rectification_days_by_region", "")?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
@@ -160,11 +170,44 @@ impl Settings {
         if !self.smtp_host.trim().is_empty() && self.smtp_from.trim().is_empty() {
             anyhow::bail!("smtp_from (the sender address) is needed when smtp_host is set");
         }
+        if self.rectification_days < 1 || self.evaluation_invite_working_days < 1 {
+            anyhow::bail!(
+                "rectification_days and evaluation_invite_working_days must be at least 1"
+            );
+        }
+        self.rectification_overrides()?;
         let upstream = self.upstream_url.trim();
         if !upstream.is_empty() && !upstream.starts_with("http://") {
             anyhow::bail!("upstream_url must start with http:// (TLS is not supported yet)");
         }
         Ok(())
+    }
+
+    /// The parsed `rectification_days_by_region`.
+    pub fn rectification_overrides(&self) -> anyhow::Result<Vec<(String, u32)>> {
+        let mut out = Vec::new();
+        for pair in self
+            .rectification_days_by_region
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let (prefix, days) = pair
+                .split_once('=')
+                .context("rectification_days_by_region pairs are prefix=days")?;
+            let prefix = prefix.trim();
+            if prefix.is_empty() || prefix.len() > 12 || !prefix.bytes().all(|b| b.is_ascii_digit())
+            {
+                anyhow::bail!(
+                    "rectification_days_by_region: {prefix:?} is not a division code prefix"
+                );
+            }
+            let days: u32 = days.trim().parse().ok().filter(|d| *d >= 1).context(
+                "rectification_days_by_region: days must be a whole number of at least 1",
+            )?;
+            out.push((prefix.to_string(), days));
+        }
+        Ok(out)
     }
 
     /// The database URL with any password replaced by `***`, safe to print and log.
@@ -307,6 +350,9 @@ mod tests {
             "smtp_password",
             "upstream_url",
             "upstream_token",
+            "evaluation_invite_working_days",
+            "rectification_days",
+            "rectification_days_by_region",
         ] {
             assert!(
                 text.contains(&format!("\n{key} = ")),
@@ -315,6 +361,30 @@ mod tests {
             assert!(
                 text.contains(&format!("TONGBAN_{}", key.to_uppercase())),
                 "{key} has no variable"
+            );
+        }
+    }
+
+    #[test]
+    fn rectification_deadlines_can_be_overridden_per_region_and_bad_pairs_are_refused() {
+        let s = Settings::load_from(
+            None,
+            env(&[(
+                "TONGBAN_RECTIFICATION_DAYS_BY_REGION",
+                "511921=10, 511921001=8",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(s.rectification_days, 15);
+        assert_eq!(
+            s.rectification_overrides().unwrap(),
+            vec![("511921".to_string(), 10), ("511921001".to_string(), 8)]
+        );
+        for bad in ["5119x=3", "511921", "511921=0"] {
+            assert!(
+                Settings::load_from(None, env(&[("TONGBAN_RECTIFICATION_DAYS_BY_REGION", bad)]))
+                    .is_err(),
+                "{bad}"
             );
         }
     }
