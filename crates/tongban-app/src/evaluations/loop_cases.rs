@@ -123,6 +123,15 @@ fn projected(
     Ok((new, case))
 }
 
+/// Only 好差评处理人员, 局督查人员 and system administrators work 差评 cases at all; anyone
+/// else is refused before anything is looked up.
+fn works_cases(who: &Principal) -> Result<(), AppError> {
+    match who.role() {
+        Some(Role::EvaluationHandler | Role::BureauSupervisor | Role::SystemAdmin) => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 impl App {
     async fn rectification_row(&self, id: &str) -> Result<RectificationRow, AppError> {
         self.store
@@ -142,6 +151,7 @@ impl App {
         who: &Principal,
         id: &str,
     ) -> Result<RectificationView, AppError> {
+        works_cases(who)?;
         let row = self.rectification_row(id).await?;
         if !may_read(who, &row) {
             return Err(AppError::Forbidden);
@@ -241,6 +251,7 @@ impl App {
         seen_revision: Option<i64>,
         cmd: LoopCommand,
     ) -> Result<RectificationView, AppError> {
+        works_cases(who)?;
         let row = self.rectification_row(id).await?;
         let actor = match cmd {
             LoopCommand::DecideAppeal { .. } if is_appeal_reviewer(who, &row) => {

@@ -432,8 +432,7 @@ impl App {
         Ok(invite)
     }
 
-    /// A rating given by telephone, recorded by a 好差评处理人员 or 窗口人员 whose unit covers
-    /// the case, with the caller's own words. The rating is the applicant's; the record says
+    /// A rating given by telephone, recorded by a 好差评处理人员 whose unit covers the case, with the caller's own words. The rating is the applicant's; the record says
     /// who wrote it down.
     pub async fn record_phone_rating(
         &self,
@@ -451,7 +450,7 @@ impl App {
         else {
             return Err(AppError::Forbidden);
         };
-        if !matches!(role, Role::EvaluationHandler | Role::WindowClerk) {
+        if *role != Role::EvaluationHandler {
             return Err(AppError::Forbidden);
         }
         let row = self

@@ -11,6 +11,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+pub(crate) mod evaluations;
 mod licence_types;
 mod licences;
 pub(crate) mod licences_public;
@@ -164,6 +165,26 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/applications/{id}/licence-substitutes",
         Access::SignedIn,
     ),
+    (
+        "post",
+        "/api/v1/applications/{id}/evaluations",
+        Access::SignedIn,
+    ),
+    ("get", "/api/v1/evaluations/summary", Access::Public),
+    ("post", "/api/v1/work/window-services", Access::Staff),
+    ("get", "/api/v1/work/rectifications", Access::Scoped),
+    ("get", "/api/v1/work/rectifications/{id}", Access::Scoped),
+    (
+        "post",
+        "/api/v1/work/rectifications/{id}/actions",
+        Access::Scoped,
+    ),
+    ("get", "/api/v1/work/appeals", Access::Scoped),
+    (
+        "post",
+        "/api/v1/work/applications/{id}/phone-evaluations",
+        Access::Scoped,
+    ),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -292,6 +313,20 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/applications/{id}/licence-substitutes",
             get(wallet::substitutes).post(wallet::attach),
         )
+        .route("/applications/{id}/evaluations", post(evaluations::rate))
+        .route("/evaluations/summary", get(evaluations::summary))
+        .route(
+            "/work/window-services",
+            post(evaluations::start_window_service),
+        )
+        .route("/work/rectifications", get(evaluations::queue))
+        .route("/work/rectifications/{id}", get(evaluations::one))
+        .route("/work/rectifications/{id}/actions", post(evaluations::act))
+        .route("/work/appeals", get(evaluations::appeals))
+        .route(
+            "/work/applications/{id}/phone-evaluations",
+            post(evaluations::record_phone),
+        )
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -326,6 +361,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         licences::import, licences::rotate,
         wallet::my_licences, wallet::licence, wallet::my_usages, wallet::share,
         wallet::licence_query, wallet::substitutes, wallet::attach,
+        evaluations::rate, evaluations::summary, evaluations::start_window_service,
+        evaluations::queue, evaluations::one, evaluations::act, evaluations::appeals,
+        evaluations::record_phone,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -340,6 +378,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
         (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、证照目录与互通互认清单、公布的签名公钥与签名的状态列表；我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
+        (name = "evaluations", description = "政务服务好差评：申请人对办结办件的评价（一事一评）、窗口服务评价码（一次一评）、电话评价记录，差评核实、整改或解释说明、回访、办结与申诉复核，以及公开的评价结果"),
     )
 )]
 pub struct ApiDoc;

@@ -64,6 +64,14 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", p) if p.starts_with("/api/v1/work/licences/") && p.ends_with("/state") => {
             Some(json!({ "change": "suspend", "reason": "核查" }))
         }
+        ("post", p) if p.ends_with("/evaluations") => Some(json!({ "satisfaction": 1 })),
+        ("post", "/api/v1/work/window-services") => Some(json!({})),
+        ("post", p) if p.starts_with("/api/v1/work/rectifications/") => {
+            Some(json!({ "action": "verify", "text": "核实" }))
+        }
+        ("post", p) if p.ends_with("/phone-evaluations") => {
+            Some(json!({ "satisfaction": 1, "caller_words": "很满意" }))
+        }
         _ => None,
     }
 }
