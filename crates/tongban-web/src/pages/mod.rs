@@ -17,6 +17,7 @@ mod chrome;
 mod department;
 mod due_date;
 mod elder_steps;
+mod evaluate;
 mod exports;
 mod flow_svg;
 mod form;
@@ -45,6 +46,7 @@ mod verify;
 mod viewer;
 mod wallet;
 mod work_cases;
+mod work_evaluations;
 mod work_licence_keys;
 
 use axum::Router;
@@ -249,6 +251,36 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/work/applications/{id}/licences/{licence}/download",
             get(case_licences::download_file),
+        )
+        .route(
+            "/me/applications/{id}/evaluate",
+            get(evaluate::case_form).post(evaluate::case_submit),
+        )
+        .route(
+            "/e/{token}",
+            get(evaluate::invitation_form).post(evaluate::invitation_submit),
+        )
+        .route(
+            "/w/{token}",
+            get(evaluate::window_form).post(evaluate::window_submit),
+        )
+        .route("/evaluations", get(work_evaluations::public))
+        .route("/work/evaluations", get(work_evaluations::index))
+        .route(
+            "/work/evaluations/window",
+            post(work_evaluations::start_window),
+        )
+        .route(
+            "/work/evaluations/phone",
+            get(work_evaluations::phone_form).post(work_evaluations::phone_submit),
+        )
+        .route(
+            "/work/evaluations/{id}",
+            get(work_evaluations::show).post(work_evaluations::act),
+        )
+        .route(
+            "/work/evaluations/{id}/rater",
+            post(work_evaluations::rater),
         )
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(

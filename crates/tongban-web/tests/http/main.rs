@@ -13,6 +13,7 @@ mod api_record;
 mod case_notices;
 mod catalog_pages;
 mod elder_flow;
+mod evaluations;
 mod exports;
 mod licence_pages;
 mod licence_types;
