@@ -108,6 +108,7 @@ pub async fn demo(
     }
     seed_history(&app, &city, settings.demo_applications).await?;
     seed_licences(&app, &city, settings.demo_licences).await?;
+    seed_evaluations(&app).await?;
 
     let listener = bind(&settings.listen).await?;
     let addr = listener.local_addr().context("reading the bound address")?;
@@ -164,6 +165,25 @@ pub async fn seed_history(
             report.cases,
             online,
             report.events,
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(())
+}
+
+/// Rates the demo history and leaves 差评 loops in every state (once).
+pub async fn seed_evaluations(app: &tongban_app::App) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let report = app
+        .seed_evaluations()
+        .await
+        .context("seeding the demo evaluations")?;
+    if !report.already_seeded && report.ratings > 0 {
+        println!(
+            "已写入 / seeded: {} 条好差评 (ratings, {} anonymous), {} 条差评 (bad, loops in every state) in {} ms",
+            report.ratings,
+            report.anonymous,
+            report.bad,
             started.elapsed().as_millis()
         );
     }

@@ -6,6 +6,7 @@ mod invite;
 mod loop_cases;
 mod public;
 mod rate;
+mod seed;
 mod window;
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ pub(crate) use invite::Invitation;
 pub use loop_cases::{RaterContact, RectificationView};
 pub use public::{PublicDepartmentLine, PublicEvaluations, PublicRectification};
 pub use rate::RatingReceipt;
+pub use seed::EvaluationSeedReport;
 pub use window::WindowServiceStarted;
 
 /// Settings of 好差评.

@@ -117,16 +117,33 @@ fn option_set(window: bool) -> Vec<&'static EvalOption> {
     }
 }
 
-fn page(
-    viewer: &Viewer,
+/// What the page is about.
+#[derive(Debug, Clone, Default)]
+struct Described {
     heading: String,
     subject: String,
     action: String,
     window: bool,
+}
+
+impl Described {
+    /// A spent or expired link: no form.
+    fn gone() -> Described {
+        Described {
+            heading: t("eval.heading_case").to_string(),
+            ..Described::default()
+        }
+    }
+}
+
+fn page(
+    viewer: &Viewer,
+    d: &Described,
     said: Said,
     done: Option<RatingReceipt>,
     errors: Errors,
 ) -> EvaluatePage {
+    let window = d.window;
     let chosen = said.satisfaction.and_then(Satisfaction::from_code);
     // 长者版 steps; without a level chosen the first step is shown again.
     let step = if viewer.elder {
@@ -149,9 +166,9 @@ fn page(
         .collect();
     EvaluatePage {
         c: viewer.chrome(),
-        heading,
-        subject,
-        action,
+        heading: d.heading.clone(),
+        subject: d.subject.clone(),
+        action: d.action.clone(),
         step,
         levels: Satisfaction::ALL
             .into_iter()
@@ -184,35 +201,35 @@ async fn describe(
     state: &AppState,
     viewer: &Viewer,
     target: &Target,
-) -> Result<(String, String, String, bool), WebError> {
+) -> Result<Described, WebError> {
     Ok(match target {
         Target::Case { id } => {
             let who = viewer.principal().ok_or(AppError::Unauthenticated)?;
             let app = state.app.application(who, id).await?;
-            (
-                t("eval.heading_case").to_string(),
-                format!("{} · {}", app.item_name, app.number),
-                format!("/me/applications/{}/evaluate", urlencode(id)),
-                false,
-            )
+            Described {
+                heading: t("eval.heading_case").to_string(),
+                subject: format!("{} · {}", app.item_name, app.number),
+                action: format!("/me/applications/{}/evaluate", urlencode(id)),
+                window: false,
+            }
         }
         Target::Invitation { token } => {
             let (number, item) = state.app.invitation_case(token).await?;
-            (
-                t("eval.heading_case").to_string(),
-                format!("{item} · {number}"),
-                format!("/e/{}", urlencode(token)),
-                false,
-            )
+            Described {
+                heading: t("eval.heading_case").to_string(),
+                subject: format!("{item} · {number}"),
+                action: format!("/e/{}", urlencode(token)),
+                window: false,
+            }
         }
         Target::Window { token } => {
             let hall = state.app.window_service_hall(token).await?;
-            (
-                t("eval.heading_window").to_string(),
-                hall,
-                format!("/w/{}", urlencode(token)),
-                true,
-            )
+            Described {
+                heading: t("eval.heading_window").to_string(),
+                subject: hall,
+                action: format!("/w/{}", urlencode(token)),
+                window: true,
+            }
         }
     })
 }
@@ -224,32 +241,14 @@ async fn show(
     said: Said,
 ) -> Result<Response, WebError> {
     match describe(state, viewer, &target).await {
-        Ok((heading, subject, action, window)) => {
-            let p = page(
-                viewer,
-                heading,
-                subject,
-                action,
-                window,
-                said,
-                None,
-                Errors::none(),
-            );
+        Ok(d) => {
+            let p = page(viewer, &d, said, None, Errors::none());
             Ok(no_store(p.into_response()))
         }
         Err(WebError::App(err @ AppError::Invalid { .. })) => {
             // An expired or spent link: say so on the page.
             let errors = Errors::from_app(err, &[])?;
-            let p = page(
-                viewer,
-                t("eval.heading_case").to_string(),
-                String::new(),
-                String::new(),
-                false,
-                Said::fresh(),
-                None,
-                errors,
-            );
+            let p = page(viewer, &Described::gone(), Said::fresh(), None, errors);
             Ok((StatusCode::GONE, no_store(p.into_response())).into_response())
         }
         Err(other) => Err(other),
@@ -263,35 +262,17 @@ async fn submit(
     pairs: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
     let said = Said::parse(&pairs);
-    let (heading, subject, action, window) = match describe(state, viewer, &target).await {
+    let d = match describe(state, viewer, &target).await {
         Ok(d) => d,
         Err(WebError::App(err @ AppError::Invalid { .. })) => {
             let errors = Errors::from_app(err, &[])?;
-            let p = page(
-                viewer,
-                t("eval.heading_case").to_string(),
-                String::new(),
-                String::new(),
-                false,
-                said,
-                None,
-                errors,
-            );
+            let p = page(viewer, &Described::gone(), said, None, errors);
             return Ok((StatusCode::GONE, p).into_response());
         }
         Err(other) => return Err(other),
     };
     let render = |said: Said, done: Option<RatingReceipt>, errors: Errors| {
-        page(
-            viewer,
-            heading.clone(),
-            subject.clone(),
-            action.clone(),
-            window,
-            said,
-            done,
-            errors,
-        )
+        page(viewer, &d, said, done, errors)
     };
     let Some(level) = said.satisfaction.and_then(Satisfaction::from_code) else {
         let mut errors = Errors::none();
