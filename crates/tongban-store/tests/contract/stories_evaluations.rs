@@ -247,6 +247,19 @@ async fn bad_rating_cases_change_at_their_revision_and_fill_the_queues(db: &Test
         queue.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         vec!["r1", "r2"]
     );
+    let county = store
+        .rectification_queue(&RectificationScope::DivisionUnder("511921".into()), 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        county.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        vec!["r3", "r4"]
+    );
+    let exact = store
+        .rectification_queue(&RectificationScope::DivisionIs("511902000000".into()), 50)
+        .await
+        .unwrap();
+    assert_eq!(exact.len(), 2);
     let appeals = store
         .rectification_queue(&RectificationScope::AppealsUnder("5119".into()), 50)
         .await

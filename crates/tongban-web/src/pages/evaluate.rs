@@ -52,7 +52,7 @@ pub struct Said {
 
 impl Said {
     fn parse(pairs: &[(String, String)]) -> Said {
-        let get = |k: &str| {
+        let field_of = |k: &str| {
             pairs
                 .iter()
                 .find(|(key, _)| key == k)
@@ -60,16 +60,16 @@ impl Said {
                 .unwrap_or_default()
         };
         Said {
-            satisfaction: get("satisfaction").parse().ok(),
+            satisfaction: field_of("satisfaction").parse().ok(),
             options: pairs
                 .iter()
                 .filter(|(k, _)| k == "options")
                 .map(|(_, v)| v.trim().to_string())
                 .collect(),
-            comment: get("comment"),
-            real_name: get("real_name") != "0",
-            step: get("step"),
-            device: get("device"),
+            comment: field_of("comment"),
+            real_name: field_of("real_name") != "0",
+            step: field_of("step"),
+            device: field_of("device"),
         }
     }
 

@@ -269,3 +269,83 @@ async fn a_window_code_is_rated_once_without_login_and_the_handler_page_offers_o
     let (_, case) = get(&app, &handler, &case_path).await;
     assert!(case.contains("已核实") && case.contains("提交整改"));
 }
+
+#[tokio::test]
+async fn in_elder_mode_the_rating_asks_one_question_per_page_then_confirms() {
+    let app = spawn_app().await;
+    let token = app.token("citizen", CITIZEN_PW).await;
+    let id = completed_case(&app, &token).await;
+    let citizen = browser(&app, "citizen", CITIZEN_PW).await;
+    let (_, home) = get(&app, &citizen, "/").await;
+    let (status, _) = post(
+        &app,
+        &citizen,
+        "/mode",
+        &[("csrf", &csrf(&home)), ("elder", "1"), ("back", "/")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let path = format!("/me/applications/{id}/evaluate");
+    let (status, first) = get(&app, &citizen, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first.matches("class=\"big-choice level-").count(), 5);
+    assert!(!first.contains("name=\"comment\""), "one question per page");
+    let token = csrf(&first);
+    let (status, second) = post(
+        &app,
+        &citizen,
+        &path,
+        &[("csrf", &token), ("step", "options"), ("satisfaction", "2")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(second.contains("name=\"comment\"") && second.contains("您的评价：<strong>满意"));
+    let (status, third) = post(
+        &app,
+        &citizen,
+        &path,
+        &[
+            ("csrf", &token),
+            ("step", "confirm"),
+            ("satisfaction", "2"),
+            ("options", "convenience"),
+            ("real_name", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(third.contains("请确认您的评价") && third.contains("办事便捷度"));
+    let nothing_yet = app
+        .app
+        .store()
+        .evaluations_of_application(&id)
+        .await
+        .unwrap();
+    assert!(
+        nothing_yet.is_empty(),
+        "nothing is written before the confirmation"
+    );
+    let (status, done) = post(
+        &app,
+        &citizen,
+        &path,
+        &[
+            ("csrf", &token),
+            ("step", "submit"),
+            ("satisfaction", "2"),
+            ("options", "convenience"),
+            ("real_name", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(done.contains("感谢您的评价"));
+    let rated = app
+        .app
+        .store()
+        .evaluations_of_application(&id)
+        .await
+        .unwrap();
+    assert_eq!(rated.len(), 1);
+    assert_eq!(rated[0].channel, "mobile");
+}
