@@ -1,0 +1,7 @@
+//! The indicator engine: the projector that turns the event log into per-day counters by
+//! dimension and unit, and the queries every report (the indicators page, rankings,
+//! bulletins, the dashboard) reads them through.
+
+mod query;
+
+pub use query::{CaseCounter, CaseFilter, CasePage, IndicatorRow, day_number};
