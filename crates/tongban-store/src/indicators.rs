@@ -419,6 +419,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Every department's and every hall's division code (the projector's map of units to
+    /// counties and townships).
+    pub async fn indicator_org_units(
+        &self,
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), StoreError> {
+        let departments = sqlx::query_as("SELECT id, division_code FROM departments")
+            .fetch_all(&self.pool)
+            .await?;
+        let halls = sqlx::query_as("SELECT id, division_code FROM halls")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((departments, halls))
+    }
+
     /// The projector's cursor (`None` before its first run).
     pub async fn indicator_cursor(
         &self,

@@ -133,3 +133,7 @@ impl CaseFact {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "fact_tests.rs"]
+mod tests;
