@@ -24,6 +24,7 @@ mod periodic;
 mod serve;
 mod settings;
 mod upstream;
+mod indicators_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -109,6 +110,23 @@ enum Command {
     Licence {
         #[command(subcommand)]
         command: licence_cmd::LicenceCommand,
+    },
+    /// The indicators (统计指标) computed from the event log.
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IndicatorsCommand {
+    /// Project the new events of the log now and print the city's figures for a year.
+    Refresh {
+        /// The year whose figures to print (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -392,6 +410,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 upstream::status(&app).await
             };
+            app.store().close().await;
+            code
+        }
+        Command::Indicators {
+            command: IndicatorsCommand::Refresh { year, config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            let code = indicators_cmd::refresh(&app, year).await;
             app.store().close().await;
             code
         }

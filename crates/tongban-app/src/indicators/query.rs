@@ -267,6 +267,20 @@ impl App {
             .collect())
     }
 
+    /// The city's counters over `period`, for the server's operator (the CLI and the demo's
+    /// report run with the database's own access, not as a signed-in user).
+    pub async fn indicator_city_counters(&self, period: &Period) -> Result<Counters, AppError> {
+        Ok(self
+            .store
+            .indicator_sum(
+                Dimension::County.code(),
+                day_number(period.first),
+                day_number(period.last),
+                None,
+            )
+            .await?)
+    }
+
     /// The counters of the whole city, or of one county (`within` = its code) or one
     /// department (`within` = its id), over `period`. A 部门管理员 gets their department's.
     pub async fn indicator_total(

@@ -21,6 +21,7 @@ mod org;
 mod upstream;
 mod validate;
 mod wallet;
+pub(crate) mod indicators;
 
 use axum::Json;
 use axum::Router;
@@ -164,6 +165,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/applications/{id}/licence-substitutes",
         Access::SignedIn,
     ),
+    ("get", "/api/v1/indicators", Access::Scoped),
+    ("get", "/api/v1/indicators/cases", Access::Scoped),
+    ("get", "/api/v1/indicators/formulas", Access::Public),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -292,6 +296,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/applications/{id}/licence-substitutes",
             get(wallet::substitutes).post(wallet::attach),
         )
+        .route("/indicators", get(indicators::table))
+        .route("/indicators/cases", get(indicators::cases))
+        .route("/indicators/formulas", get(indicators::formulas))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -326,6 +333,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         licences::import, licences::rotate,
         wallet::my_licences, wallet::licence, wallet::my_usages, wallet::share,
         wallet::licence_query, wallet::substitutes, wallet::attach,
+        indicators::table, indicators::cases, indicators::formulas,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -340,6 +348,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
         (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、证照目录与互通互认清单、公布的签名公钥与签名的状态列表；我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
+        (name = "indicators", description = "统计指标：按部门、县区、乡镇、大厅、事项和周期的全部指标，指标背后的办件，以及公开的计算公式"),
     )
 )]
 pub struct ApiDoc;

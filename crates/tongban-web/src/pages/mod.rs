@@ -46,6 +46,7 @@ mod viewer;
 mod wallet;
 mod work_cases;
 mod work_licence_keys;
+mod indicators;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -250,6 +251,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/work/applications/{id}/licences/{licence}/download",
             get(case_licences::download_file),
         )
+        .route("/indicators/formulas", get(indicators::formulas))
+        .route("/work/indicators", get(indicators::table))
+        .route("/work/indicators/export.xlsx", get(indicators::export_xlsx))
+        .route("/work/indicators/cases", get(indicators::cases))
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
             state,
