@@ -17,6 +17,7 @@ mod bench_search_report;
 mod calendar_cmd;
 mod context;
 mod demo;
+mod indicators_cmd;
 mod licence_cmd;
 mod lists_cmd;
 mod notify;
@@ -24,7 +25,6 @@ mod periodic;
 mod serve;
 mod settings;
 mod upstream;
-mod indicators_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -350,10 +350,7 @@ pub async fn cases(
         counter,
         p.page,
     )?;
-    let page = state
-        .app
-        .indicator_cases(&caller.principal, filter)
-        .await?;
+    let page = state.app.indicator_cases(&caller.principal, filter).await?;
     Ok(Json(case_page(&period, counter, page)))
 }
 

@@ -11,6 +11,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+pub(crate) mod indicators;
 mod licence_types;
 mod licences;
 pub(crate) mod licences_public;
@@ -21,7 +22,6 @@ mod org;
 mod upstream;
 mod validate;
 mod wallet;
-pub(crate) mod indicators;
 
 use axum::Json;
 use axum::Router;

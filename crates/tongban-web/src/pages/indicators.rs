@@ -210,7 +210,9 @@ pub async fn table(
         })
         .collect();
     let total_href = match &l.within {
-        Some(w) if w.len() == 12 => cases_href(&l.period, Dimension::County, w, CaseCounter::Completed),
+        Some(w) if w.len() == 12 => {
+            cases_href(&l.period, Dimension::County, w, CaseCounter::Completed)
+        }
         Some(w) => cases_href(&l.period, Dimension::Department, w, CaseCounter::Completed),
         None => format!(
             "/work/indicators/cases?period={}&counter=completed",
@@ -274,11 +276,7 @@ pub async fn export_xlsx(
     ];
     headers.extend(Indicator::ALL.iter().map(|i| i.name_zh().to_string()));
     let row = |name: &str, key: &str, c: &Counters| {
-        let mut cells: Vec<Cell> = vec![
-            name.into(),
-            key.into(),
-            Cell::Number(c.completed as f64),
-        ];
+        let mut cells: Vec<Cell> = vec![name.into(), key.into(), Cell::Number(c.completed as f64)];
         cells.extend(values(c).into_iter().map(Cell::from));
         cells
     };

@@ -24,6 +24,7 @@ mod free_submit;
 mod hall_edit;
 mod halls;
 mod home;
+mod indicators;
 mod items;
 mod licence_cards;
 mod licence_import;
@@ -46,7 +47,6 @@ mod viewer;
 mod wallet;
 mod work_cases;
 mod work_licence_keys;
-mod indicators;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
