@@ -43,12 +43,12 @@ pub struct RefreshReport {
 /// One change the batch makes, in log order.
 enum Op {
     Fact {
-        row: IndicatorFactRow,
+        row: Box<IndicatorFactRow>,
         units: Units,
-        counters: Counters,
+        counters: Box<Counters>,
     },
     Rating {
-        row: IndicatorRatingRow,
+        row: Box<IndicatorRatingRow>,
         units: Units,
     },
     Rectification {
@@ -191,7 +191,10 @@ impl App {
                     revisited: 0,
                     removed: 0,
                 };
-                Ok(Some(Op::Rating { row, units }))
+                Ok(Some(Op::Rating {
+                    row: Box::new(row),
+                    units,
+                }))
             }
             "rectification" if e.action.starts_with("rectification.") => {
                 let record: RectificationRecord =
@@ -316,9 +319,9 @@ impl App {
             rated: 0,
         };
         Ok(Some(Op::Fact {
-            row,
+            row: Box::new(row),
             units,
-            counters: fact.counters(),
+            counters: Box::new(fact.counters()),
         }))
     }
 
@@ -448,12 +451,12 @@ async fn apply(ctx: &mut WriteCtx, org: &OrgMap, ops: Vec<Op>) -> Result<(), Sto
                         after.rectification_id = Some(id.clone());
                         after.due_day = Some(day_number(o.due));
                     }
-                    RectificationEvent::Rectified { .. } | RectificationEvent::Explained { .. } => {
-                        if after.rectified == 0 {
-                            after.rectified = 1;
-                            let on = day_number(record.on);
-                            after.rectified_on_time = flag(after.due_day.is_some_and(|d| on <= d));
-                        }
+                    RectificationEvent::Rectified { .. } | RectificationEvent::Explained { .. }
+                        if after.rectified == 0 =>
+                    {
+                        after.rectified = 1;
+                        let on = day_number(record.on);
+                        after.rectified_on_time = flag(after.due_day.is_some_and(|d| on <= d));
                     }
                     RectificationEvent::Revisited { .. } => after.revisited = 1,
                     RectificationEvent::AppealDecided { upheld: true, .. } => after.removed = 1,

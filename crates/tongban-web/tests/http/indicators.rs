@@ -27,6 +27,8 @@ fn ms_of(d: Date) -> i64 {
         + 3 * 3_600_000
 }
 
+/// One `evaluation.rated` event as the evaluation use cases write it.
+#[allow(clippy::too_many_arguments)]
 fn rated(
     id: &str,
     app: Option<&str>,
@@ -363,10 +365,10 @@ async fn recompute(t: &TestApp) -> Vec<(Units, Counters)> {
                 }
                 (None, None) => (String::new(), county(&r.division_code)),
             };
-            if r.stage == EvalStage::Completed {
-                if let Some(a) = &r.application_id {
-                    rated_cases.insert(a.clone());
-                }
+            if r.stage == EvalStage::Completed
+                && let Some(a) = &r.application_id
+            {
+                rated_cases.insert(a.clone());
             }
             ratings.insert(
                 r.id.clone(),
