@@ -748,3 +748,90 @@ async fn the_formulas_are_public_and_say_whose_they_are() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_projector_resuming_mid_log_folds_the_cases_drafted_before_its_cursor() {
+    let t = spawn_app().await;
+    let city = tongban_demo::generate(&DemoConfig {
+        seed: 7,
+        citizens: 5,
+        enterprises: 3,
+    });
+    let items = tongban_demo::catalog_items(&city);
+    t.app.seed_catalog(items.clone()).await.unwrap();
+    let plan = tongban_demo::application_plan(&city, &items, &ApplicationsConfig::small(300));
+    t.app.seed_applications(plan).await.unwrap();
+    let events = all_events(&t).await;
+    // The seeder writes each case's events together: put the cursor inside a completed case
+    // in the middle of the log, after its draft and before its 办结.
+    let completing: Vec<&EventRow> = events
+        .iter()
+        .filter(|e| e.action == "application.delivered")
+        .collect();
+    let split = completing[completing.len() / 2];
+    let mid = events
+        .iter()
+        .find(|e| e.entity_id == split.entity_id)
+        .unwrap()
+        .seq;
+    // As if a projector had read the log up to `mid` before.
+    t.app
+        .store()
+        .write(move |ctx| {
+            Box::pin(async move {
+                ctx.claim_indicator_cursor(CURSOR, "earlier", 0, 1).await?;
+                ctx.advance_indicator_cursor(CURSOR, "earlier", 0, mid, 0, 0)
+                    .await?;
+                ctx.release_indicator_cursor(CURSOR, "earlier").await
+            })
+        })
+        .await
+        .unwrap();
+    t.app.refresh_indicators("test").await.unwrap();
+
+    // The cases whose fold first reaches 办结 at an event after `mid`, drafted before it or not.
+    let mut logs: BTreeMap<String, Vec<(i64, Recorded)>> = BTreeMap::new();
+    for e in events.iter().filter(|e| e.entity_type == "application") {
+        logs.entry(e.entity_id.clone())
+            .or_default()
+            .push((e.seq, serde_json::from_str(&e.payload).unwrap()));
+    }
+    let (mut expected, mut drafted_before, mut used) = (0u64, 0, 0u64);
+    for log in logs.values() {
+        let records: Vec<Recorded> = log.iter().map(|(_, r)| r.clone()).collect();
+        let Some(n) = (1..=records.len()).find(|n| {
+            Application::from_events(&records[..*n]).unwrap().status == Status::Completed
+        }) else {
+            continue;
+        };
+        if log[n - 1].0 > mid {
+            expected += 1;
+            drafted_before += usize::from(log[0].0 <= mid);
+            let app = Application::from_events(&records[..n]).unwrap();
+            let promised = if app.immediate {
+                0
+            } else {
+                app.promised_limit_days
+            };
+            let decided = app.outcome.as_ref().unwrap().decided_on;
+            let clock = CaseClock::clock(&app, promised).unwrap();
+            used += u64::from(clock.used_as_of(&t.app.calendar(), decided).unwrap().get());
+        }
+    }
+    assert_eq!(drafted_before, 1, "the split case");
+    let token = t.token("supervisor", PASSWORD).await;
+    let mut total = Counters::default();
+    for year in ["2025", "2026"] {
+        let (_, body) = t
+            .call(
+                "GET",
+                &format!("/api/v1/indicators?dimension=county&period={year}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        total.completed += body["total"]["counters"]["completed"].as_u64().unwrap();
+        total.used_days += body["total"]["counters"]["used_days"].as_u64().unwrap();
+    }
+    assert_eq!((total.completed, total.used_days), (expected, used));
+}
