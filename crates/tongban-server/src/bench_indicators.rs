@@ -32,6 +32,8 @@ pub struct IndicatorBenchOptions {
     /// Measured page requests per engine (at the largest size).
     pub page_requests: usize,
     pub pg_url: Option<String>,
+    /// Measure PostgreSQL only.
+    pub skip_sqlite: bool,
     pub dir: Option<PathBuf>,
 }
 
@@ -81,11 +83,13 @@ pub async fn run(options: &IndicatorBenchOptions) -> anyhow::Result<IndicatorRep
         .map(|p| format!("sqlite://{p}"))
         .context("the benchmark directory must be a UTF-8 path")?;
     let mut report = IndicatorReport::default();
-    let sqlite = engine("SQLite", &url, options, &mut report).await;
-    if let Err(err) = std::fs::remove_dir_all(&run_dir) {
-        eprintln!("warning: could not remove {}: {err}", run_dir.display());
+    if !options.skip_sqlite {
+        let sqlite = engine("SQLite", &url, options, &mut report).await;
+        if let Err(err) = std::fs::remove_dir_all(&run_dir) {
+            eprintln!("warning: could not remove {}: {err}", run_dir.display());
+        }
+        sqlite?;
     }
-    sqlite?;
     if let Some(admin_url) = &options.pg_url {
         sqlx::any::install_default_drivers();
         let schema = format!("bench_indicators_{}_{}", std::process::id(), now_ms());

@@ -298,6 +298,9 @@ enum BenchCommand {
         /// Also measure PostgreSQL, in a throw-away schema of this database.
         #[arg(long, value_name = "URL")]
         pg_url: Option<String>,
+        /// Measure PostgreSQL only (with --pg-url).
+        #[arg(long)]
+        skip_sqlite: bool,
         /// Directory for the fresh SQLite file (default: the system temporary directory).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
@@ -442,6 +445,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     runs,
                     page_requests,
                     pg_url,
+                    skip_sqlite,
                     dir,
                     write_md,
                 },
@@ -452,6 +456,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 runs,
                 page_requests,
                 pg_url,
+                skip_sqlite,
                 dir,
             })
             .await?;

@@ -146,10 +146,10 @@ impl Store {
                      CASE WHEN s.n % 33 = 0 THEN 0 ELSE 1 END,
                      20, 10, s.n % 9, 4, s.n % 2, CASE WHEN s.n % 4 = 0 THEN 1 ELSE 0 END
                  FROM {from}
-                 JOIN bench_units d ON d.kind = 'd' AND d.idx = s.n % {nd}
-                 JOIN bench_units h ON h.kind = 'h' AND h.idx = (s.n * 7) % {nh}
-                 JOIN bench_units i ON i.kind = 'i' AND i.idx = (s.n * 3) % {ni}
-                 JOIN bench_units y ON y.kind = 'y' AND y.idx = (s.n * 13) % {ny}"
+                 JOIN bench_units y ON y.kind = 'y' AND y.idx = s.n % {ny}
+                 JOIN bench_units d ON d.kind = 'd' AND d.idx = (s.n / {ny}) % {nd}
+                 JOIN bench_units h ON h.kind = 'h' AND h.idx = ((s.n / {ny}) * 7) % {nh}
+                 JOIN bench_units i ON i.kind = 'i' AND i.idx = ((s.n / {ny}) * 3) % {ni}"
             );
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
         }
@@ -168,10 +168,10 @@ impl Store {
                      CASE WHEN s.n % 100 = 0 THEN 1 ELSE 0 END,
                      CASE WHEN s.n % 100 < 2 THEN s.n % 2 ELSE 0 END, 0
                  FROM {from}
-                 JOIN bench_units d ON d.kind = 'd' AND d.idx = (s.n * 5) % {nd}
-                 JOIN bench_units h ON h.kind = 'h' AND h.idx = (s.n * 11) % {nh}
-                 JOIN bench_units i ON i.kind = 'i' AND i.idx = (s.n * 17) % {ni}
-                 JOIN bench_units y ON y.kind = 'y' AND y.idx = (s.n * 19) % {ny}"
+                 JOIN bench_units y ON y.kind = 'y' AND y.idx = s.n % {ny}
+                 JOIN bench_units d ON d.kind = 'd' AND d.idx = ((s.n / {ny}) * 5) % {nd}
+                 JOIN bench_units h ON h.kind = 'h' AND h.idx = ((s.n / {ny}) * 11) % {nh}
+                 JOIN bench_units i ON i.kind = 'i' AND i.idx = ((s.n / {ny}) * 17) % {ni}"
             );
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
         }
