@@ -83,13 +83,15 @@ pub async fn run(options: &IndicatorBenchOptions) -> anyhow::Result<IndicatorRep
         .map(|p| format!("sqlite://{p}"))
         .context("the benchmark directory must be a UTF-8 path")?;
     let mut report = IndicatorReport::default();
-    if !options.skip_sqlite {
-        let sqlite = engine("SQLite", &url, options, &mut report).await;
-        if let Err(err) = std::fs::remove_dir_all(&run_dir) {
-            eprintln!("warning: could not remove {}: {err}", run_dir.display());
-        }
-        sqlite?;
+    let sqlite = if options.skip_sqlite {
+        Ok(())
+    } else {
+        engine("SQLite", &url, options, &mut report).await
+    };
+    if let Err(err) = std::fs::remove_dir_all(&run_dir) {
+        eprintln!("warning: could not remove {}: {err}", run_dir.display());
     }
+    sqlite?;
     if let Some(admin_url) = &options.pg_url {
         sqlx::any::install_default_drivers();
         let schema = format!("bench_indicators_{}_{}", std::process::id(), now_ms());
