@@ -20,6 +20,7 @@ mod clock;
 mod error;
 pub mod evaluations;
 pub mod import;
+pub mod indicators;
 pub mod licences;
 mod lists;
 mod lists_flow;

@@ -19,6 +19,8 @@ mod catalog_queue;
 mod error;
 mod evaluations;
 mod events;
+mod indicators;
+mod indicators_bench;
 mod licence_usage;
 mod licences;
 mod lists;
@@ -45,6 +47,11 @@ pub use evaluations::{
     WindowServiceRow,
 };
 pub use events::{EventRow, VerifyOutcome};
+pub use indicators::{
+    COUNTER_COLUMNS, FACT_FLAGS, FactFilter, IndicatorCursorRow, IndicatorFactRow,
+    IndicatorRatingRow, RollupDelta, RollupSum, counters_from_array, counters_to_array,
+};
+pub use indicators_bench::BenchUnits;
 pub use licence_usage::{ShareRow, UsageRow};
 pub use licences::{
     LicenceFilter, LicenceRow, LicenceStateRow, LicenceTypeRow, RecognitionRow, SigningKeyRow,

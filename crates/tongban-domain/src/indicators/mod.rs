@@ -6,9 +6,11 @@
 //! (standards.md §1.5 and §4); `Indicator::formula_zh` is the text the formulas page shows.
 
 mod counters;
+mod fact;
 mod indicator;
 mod period;
 
 pub use counters::Counters;
+pub use fact::{CaseFact, CaseFactError, case_fact};
 pub use indicator::{Indicator, IndicatorValue, Ratio};
 pub use period::{Dimension, Period, PeriodError, PeriodKind};

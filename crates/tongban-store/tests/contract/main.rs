@@ -10,6 +10,7 @@ mod stories_catalog;
 mod stories_catalog_queue;
 mod stories_evaluations;
 mod stories_events;
+mod stories_indicators;
 mod stories_licences;
 mod stories_lists;
 mod stories_notices;

@@ -12,6 +12,7 @@ mod caller;
 mod catalog;
 mod dto;
 pub(crate) mod evaluations;
+pub(crate) mod indicators;
 mod licence_types;
 mod licences;
 pub(crate) mod licences_public;
@@ -185,6 +186,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/work/applications/{id}/phone-evaluations",
         Access::Scoped,
     ),
+    ("get", "/api/v1/indicators", Access::Scoped),
+    ("get", "/api/v1/indicators/cases", Access::Scoped),
+    ("get", "/api/v1/indicators/formulas", Access::Public),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -327,6 +331,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/work/applications/{id}/phone-evaluations",
             post(evaluations::record_phone),
         )
+        .route("/indicators", get(indicators::table))
+        .route("/indicators/cases", get(indicators::cases))
+        .route("/indicators/formulas", get(indicators::formulas))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -364,6 +371,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         evaluations::rate, evaluations::summary, evaluations::start_window_service,
         evaluations::queue, evaluations::one, evaluations::act, evaluations::appeals,
         evaluations::record_phone,
+        indicators::table, indicators::cases, indicators::formulas,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -379,6 +387,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
         (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、证照目录与互通互认清单、公布的签名公钥与签名的状态列表；我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
         (name = "evaluations", description = "政务服务好差评：申请人对办结办件的评价（一事一评）、窗口服务评价码（一次一评）、电话评价记录，差评核实、整改或解释说明、回访、办结与申诉复核，以及公开的评价结果"),
+        (name = "indicators", description = "统计指标：按部门、县区、乡镇、大厅、事项和周期的全部指标，指标背后的办件，以及公开的计算公式"),
     )
 )]
 pub struct ApiDoc;

@@ -25,6 +25,7 @@ mod free_submit;
 mod hall_edit;
 mod halls;
 mod home;
+mod indicators;
 mod items;
 mod licence_cards;
 mod licence_import;
@@ -282,6 +283,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/work/evaluations/{id}/rater",
             post(work_evaluations::rater),
         )
+        .route("/indicators/formulas", get(indicators::formulas))
+        .route("/work/indicators", get(indicators::table))
+        .route("/work/indicators/export.xlsx", get(indicators::export_xlsx))
+        .route("/work/indicators/cases", get(indicators::cases))
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
             state,

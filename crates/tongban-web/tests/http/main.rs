@@ -15,6 +15,7 @@ mod catalog_pages;
 mod elder_flow;
 mod evaluations;
 mod exports;
+mod indicators;
 mod licence_pages;
 mod licence_types;
 mod licence_use;
