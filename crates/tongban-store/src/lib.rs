@@ -29,6 +29,7 @@ mod row;
 mod upstream;
 mod write_ctx;
 mod writer;
+mod bulletins;
 
 pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
@@ -54,3 +55,4 @@ pub use pool::{Engine, Store, StoreOptions};
 pub use upstream::UpstreamCursorRow;
 pub use write_ctx::WriteCtx;
 pub use writer::{NewEvent, WriteStats};
+pub use bulletins::{AssessmentSettingsRow, LetterFilter, LetterRow};

@@ -14,6 +14,7 @@ mod stories_lists;
 mod stories_notices;
 mod stories_org;
 mod stories_upstream;
+mod stories_bulletins;
 
 /// Declares one contract story as two tests, `sqlite` and `postgres`.
 #[macro_export]
