@@ -34,6 +34,7 @@ mod upstream;
 mod upstream_http;
 mod upstream_licences;
 mod validate;
+pub mod bulletins;
 
 use std::sync::{Arc, RwLock};
 
