@@ -13,6 +13,8 @@ mod i18n;
 mod metrics;
 mod pages;
 mod state;
+pub mod bureau_docs;
+pub mod svg_chart;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
