@@ -19,6 +19,7 @@ mod catalog_queue;
 mod clock;
 mod error;
 pub mod import;
+pub mod indicators;
 pub mod licences;
 mod lists;
 mod lists_flow;

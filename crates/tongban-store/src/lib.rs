@@ -18,6 +18,7 @@ mod catalog;
 mod catalog_queue;
 mod error;
 mod events;
+mod indicators;
 mod licence_usage;
 mod licences;
 mod lists;
@@ -41,6 +42,10 @@ pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use catalog_queue::VersionScope;
 pub use error::StoreError;
 pub use events::{EventRow, VerifyOutcome};
+pub use indicators::{
+    COUNTER_COLUMNS, FACT_FLAGS, FactFilter, IndicatorCursorRow, IndicatorFactRow,
+    IndicatorRatingRow, RollupDelta, RollupSum, counters_from_array, counters_to_array,
+};
 pub use licence_usage::{ShareRow, UsageRow};
 pub use licences::{
     LicenceFilter, LicenceRow, LicenceStateRow, LicenceTypeRow, RecognitionRow, SigningKeyRow,

@@ -102,6 +102,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
     },
     Migration {
+        version: 10,
+        description: "indicators",
+        portable: include_str!("../migrations/0010_indicators.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
         version: 11,
         description: "assessment settings and letters (两书一函)",
         portable: include_str!("../migrations/0011_bulletins.sql"),

@@ -358,6 +358,16 @@ impl App {
             require_bureau(who)?;
         }
         let month = parse_month(month)?;
+        let reader = match who {
+            Some(w) => w.clone(),
+            None => self.system_reader()?,
+        };
+        let refreshed = self.refresh_indicators("letters").await?;
+        if refreshed.busy {
+            return Err(AppError::Conflict(
+                "指标正在更新，请稍后再起草两书一函".into(),
+            ));
+        }
         let settings = self.current_assessment_settings().await?;
         let months = [month, month.previous(), month.previous().previous()];
         let mut planned = Vec::new();
@@ -370,7 +380,7 @@ impl App {
         ] {
             let mut rankings = Vec::with_capacity(3);
             for m in &months {
-                let units = self.unit_counters(dim, m).await?;
+                let units = self.unit_counters(&reader, dim, m).await?;
                 rankings.push(tongban_domain::indicators::rank(&settings.weights, &units));
             }
             planned.extend(plan(

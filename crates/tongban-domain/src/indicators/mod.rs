@@ -9,6 +9,7 @@
 mod assessment;
 mod bulletin;
 mod counters;
+mod fact;
 mod indicator;
 mod letters;
 mod period;
@@ -21,6 +22,7 @@ pub use bulletin::{
     open_bad,
 };
 pub use counters::Counters;
+pub use fact::{CaseFact, CaseFactError, case_fact};
 pub use indicator::{Indicator, IndicatorValue, Ratio};
 pub use letters::{LetterDecision, LetterKind, MonthStanding, letter_body, letter_for};
 pub use period::{Dimension, Period, PeriodError, PeriodKind};

@@ -9,6 +9,7 @@ mod stories_applications;
 mod stories_catalog;
 mod stories_catalog_queue;
 mod stories_events;
+mod stories_indicators;
 mod stories_licences;
 mod stories_lists;
 mod stories_notices;
