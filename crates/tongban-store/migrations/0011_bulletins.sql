@@ -39,3 +39,6 @@ CREATE TABLE letters (
 
 CREATE INDEX letters_by_status ON letters (status, period);
 CREATE INDEX letters_by_unit ON letters (unit_kind, unit_id, period);
+
+-- The dashboard counts open applications past their due date.
+CREATE INDEX applications_case_due ON applications (case_due, status);

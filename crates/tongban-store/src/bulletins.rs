@@ -130,6 +130,29 @@ impl Store {
         Ok(n)
     }
 
+    /// Open applications (submitted, not yet closed) whose case due date (`yyyy-mm-dd`) is
+    /// before `today`; within a county when `county` (its 12-digit code) is given.
+    pub async fn count_overdue_applications(
+        &self,
+        today: &str,
+        county: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let mut sql = String::from(
+            "SELECT COUNT(*) FROM applications WHERE case_due IS NOT NULL AND case_due < $1
+               AND status NOT IN ('draft', 'completed', 'not_accepted', 'terminated',
+                                  'revoked', 'withdrawn')",
+        );
+        if county.is_some() {
+            sql.push_str(" AND division_code LIKE $2");
+        }
+        let mut q = sqlx::query_as::<Any, (i64,)>(sqlx::AssertSqlSafe(sql)).bind(today);
+        if let Some(c) = county {
+            q = q.bind(format!("{}%", c.get(..6).unwrap_or(c)));
+        }
+        let (n,) = q.fetch_one(&self.pool).await?;
+        Ok(n)
+    }
+
     /// Who hears of a letter to a unit: the unit's own staff; for a county, also the
     /// department admins of the departments in that county.
     pub async fn letter_recipients(

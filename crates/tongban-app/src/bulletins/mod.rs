@@ -8,10 +8,12 @@
 
 mod compute;
 mod counters;
+mod dashboard;
 mod letters;
 mod settings;
 
 pub use compute::Assessment;
+pub use dashboard::{CountyView, Dashboard, TREND_MONTHS};
 pub use letters::{DraftReport, LetterQuery, LetterView};
 pub use settings::AssessmentSettings;
 

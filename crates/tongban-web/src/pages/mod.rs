@@ -46,6 +46,9 @@ mod viewer;
 mod wallet;
 mod work_cases;
 mod work_licence_keys;
+mod bureau;
+mod bureau_letters;
+mod bureau_reports;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -249,6 +252,42 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/work/applications/{id}/licences/{licence}/download",
             get(case_licences::download_file),
+        )
+        .route("/bureau", get(bureau::dashboard))
+        .route("/bureau/counties/{code}", get(bureau::county))
+        .route("/bureau/cases", get(bureau::cases))
+        .route("/bureau/assessment", get(bureau_reports::assessment))
+        .route(
+            "/bureau/assessment/export.xlsx",
+            get(bureau_reports::assessment_xlsx),
+        )
+        .route(
+            "/bureau/assessment/export.pdf",
+            get(bureau_reports::assessment_pdf),
+        )
+        .route(
+            "/bureau/bulletins/{kind}/{period}",
+            get(bureau_reports::bulletin),
+        )
+        .route(
+            "/bureau/bulletins/{kind}/{period}/export.xlsx",
+            get(bureau_reports::bulletin_xlsx),
+        )
+        .route(
+            "/bureau/bulletins/{kind}/{period}/export.pdf",
+            get(bureau_reports::bulletin_pdf),
+        )
+        .route("/bureau/letters", get(bureau_letters::list))
+        .route("/bureau/letters/draft", post(bureau_letters::draft))
+        .route(
+            "/bureau/letters/{id}",
+            get(bureau_letters::show).post(bureau_letters::edit),
+        )
+        .route("/bureau/letters/{id}/send", post(bureau_letters::send))
+        .route("/bureau/letters/{id}/letter.pdf", get(bureau_letters::pdf))
+        .route(
+            "/bureau/weights",
+            get(bureau_letters::weights).post(bureau_letters::save_weights),
         )
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
