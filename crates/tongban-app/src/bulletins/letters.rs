@@ -224,7 +224,10 @@ impl App {
     }
 
     pub async fn letter(&self, who: &Principal, id: &str) -> Result<LetterView, AppError> {
-        if !who.is_staff() {
+        if !matches!(
+            who.role(),
+            Some(Role::BureauSupervisor | Role::SystemAdmin | Role::DeptAdmin)
+        ) {
             return Err(AppError::Forbidden);
         }
         let row = self

@@ -21,6 +21,7 @@ mod org;
 mod upstream;
 mod validate;
 mod wallet;
+mod bureau;
 
 use axum::Json;
 use axum::Router;
@@ -163,7 +164,21 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "post",
         "/api/v1/applications/{id}/licence-substitutes",
         Access::SignedIn,
+    ),    ("get", "/api/v1/bureau/dashboard", Access::Scoped),
+    ("get", "/api/v1/bureau/counties/{code}", Access::Scoped),
+    ("get", "/api/v1/bureau/assessment", Access::Scoped),
+    (
+        "get",
+        "/api/v1/bureau/bulletins/{kind}/{period}",
+        Access::Scoped,
     ),
+    ("get", "/api/v1/bureau/letters", Access::Scoped),
+    ("post", "/api/v1/bureau/letters/draft", Access::Scoped),
+    ("get", "/api/v1/bureau/letters/{id}", Access::Scoped),
+    ("put", "/api/v1/bureau/letters/{id}", Access::Scoped),
+    ("post", "/api/v1/bureau/letters/{id}/send", Access::Scoped),
+    ("get", "/api/v1/bureau/weights", Access::Scoped),
+    ("put", "/api/v1/bureau/weights", Access::Scoped),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -292,6 +307,21 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/applications/{id}/licence-substitutes",
             get(wallet::substitutes).post(wallet::attach),
         )
+        .route("/bureau/dashboard", get(bureau::dashboard))
+        .route("/bureau/counties/{code}", get(bureau::county))
+        .route("/bureau/assessment", get(bureau::assessment))
+        .route("/bureau/bulletins/{kind}/{period}", get(bureau::bulletin))
+        .route("/bureau/letters", get(bureau::letters))
+        .route("/bureau/letters/draft", post(bureau::draft))
+        .route(
+            "/bureau/letters/{id}",
+            get(bureau::letter).put(bureau::edit_letter),
+        )
+        .route("/bureau/letters/{id}/send", post(bureau::send_letter))
+        .route(
+            "/bureau/weights",
+            get(bureau::weights).put(bureau::change_weights),
+        )
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -326,6 +356,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         licences::import, licences::rotate,
         wallet::my_licences, wallet::licence, wallet::my_usages, wallet::share,
         wallet::licence_query, wallet::substitutes, wallet::attach,
+        bureau::dashboard, bureau::county, bureau::assessment, bureau::bulletin,
+        bureau::letters, bureau::draft, bureau::letter, bureau::edit_letter,
+        bureau::send_letter, bureau::weights, bureau::change_weights,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -340,6 +373,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "applications", description = "办件：申请、上传材料、受理与审批、工作台待办、委托代办、一件事一次办、GB/T 39046 办件数据"),
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
         (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、证照目录与互通互认清单、公布的签名公钥与签名的状态列表；我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
+        (name = "bulletins", description = "考核与通报：督查驾驶舱、月考核排名（权重与分数线可配置）、周通报、月考核通报、季调度通报、两书一函（自动起草、修改、发送）"),
     )
 )]
 pub struct ApiDoc;

@@ -33,3 +33,4 @@ mod pages_mandates;
 mod pages_walk_in;
 mod support;
 mod upstream;
+mod bureau;
