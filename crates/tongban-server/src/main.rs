@@ -14,6 +14,7 @@ mod bench_md;
 mod bench_report;
 mod bench_search;
 mod bench_search_report;
+mod bulletins_cmd;
 mod calendar_cmd;
 mod context;
 mod demo;
@@ -109,6 +110,23 @@ enum Command {
     Licence {
         #[command(subcommand)]
         command: licence_cmd::LicenceCommand,
+    },
+    /// 考核与通报: draft a month's 两书一函.
+    Bulletins {
+        #[command(subcommand)]
+        command: BulletinsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BulletinsCommand {
+    /// Draft the letters a month's assessment calls for (idempotent).
+    Draft {
+        /// The month assessed, e.g. 2026-10.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -392,6 +410,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 upstream::status(&app).await
             };
+            app.store().close().await;
+            code
+        }
+        Command::Bulletins {
+            command: BulletinsCommand::Draft { month, config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            let code = bulletins_cmd::draft(&app, &month).await;
             app.store().close().await;
             code
         }

@@ -349,6 +349,13 @@ impl App {
             .await
     }
 
+    /// The periodic job: drafts the letters of the month that ended last (idempotent, so it
+    /// may run as often as it likes).
+    pub async fn draft_letters_for_last_month(&self) -> Result<DraftReport, AppError> {
+        let last = Period::containing(PeriodKind::Month, self.today()).previous();
+        self.draft_letters(None, &last.code()).await
+    }
+
     /// Drafts the letters a month's assessment calls for, for counties and departments.
     /// Idempotent: a letter already drafted (or sent) is left as it is. `who` is `None` for the
     /// periodic job and the CLI.
