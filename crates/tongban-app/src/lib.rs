@@ -12,6 +12,7 @@ pub mod applications;
 mod audit;
 mod auth;
 mod browse;
+pub mod bulletins;
 mod calendar;
 mod catalog;
 mod catalog_flow;
@@ -35,7 +36,6 @@ mod upstream;
 mod upstream_http;
 mod upstream_licences;
 mod validate;
-pub mod bulletins;
 
 use std::sync::{Arc, RwLock};
 

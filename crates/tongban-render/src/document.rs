@@ -232,12 +232,7 @@ fn column_widths(face: &Face<'_>, header: &[String], rows: &[Vec<String>]) -> Ve
     widths
 }
 
-fn table(
-    pager: &mut Pager,
-    face: &Face<'_>,
-    header: &[String],
-    rows: &[Vec<String>],
-) {
+fn table(pager: &mut Pager, face: &Face<'_>, header: &[String], rows: &[Vec<String>]) {
     let widths = column_widths(face, header, rows);
     let line_height = TABLE_SIZE * 1.4;
     let layout = |row: &[String]| -> (Vec<Vec<String>>, f32) {
@@ -353,7 +348,9 @@ mod tests {
             subtitle: "巴中市政务服务和大数据管理局".into(),
             blocks: vec![
                 DocBlock::Heading("一、总体情况".into()),
-                DocBlock::Paragraph("本月共办结 1,234 件，全程网办率 62.15%，较上月提高 1.20 个百分点。".into()),
+                DocBlock::Paragraph(
+                    "本月共办结 1,234 件，全程网办率 62.15%，较上月提高 1.20 个百分点。".into(),
+                ),
                 DocBlock::Table {
                     header: vec!["排名".into(), "县（区）".into(), "得分".into()],
                     rows: (0..rows)
@@ -363,7 +360,6 @@ mod tests {
             ],
         }
     }
-
 
     #[test]
     fn a_document_is_a_pdf_and_a_long_table_runs_onto_more_pages() {

@@ -194,7 +194,12 @@ pub(crate) fn fill_rect(surface: &mut Surface<'_>, r: Rect, fill_with: Fill) {
     }
 }
 
-pub(crate) fn line(surface: &mut Surface<'_>, from: (f32, f32), to: (f32, f32), stroke_with: Stroke) {
+pub(crate) fn line(
+    surface: &mut Surface<'_>,
+    from: (f32, f32),
+    to: (f32, f32),
+    stroke_with: Stroke,
+) {
     let mut path = PathBuilder::new();
     path.move_to(from.0, from.1);
     path.line_to(to.0, to.1);

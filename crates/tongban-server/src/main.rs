@@ -4,6 +4,7 @@
 
 mod admin_cmd;
 mod bench;
+mod bench_dashboard;
 mod bench_http;
 mod bench_import;
 mod bench_licences;
@@ -301,6 +302,21 @@ enum BenchCommand {
         #[arg(long, value_name = "PATH")]
         write_md: Option<PathBuf>,
     },
+    /// p99 of GET /bureau (the bureau's dashboard) on the demo-size data; goal ≤ 100 ms.
+    Dashboard {
+        /// Measured requests in all.
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// Applications of history to seed (the demo's year by default).
+        #[arg(long, default_value_t = crate::settings::DEFAULT_DEMO_APPLICATIONS as usize)]
+        cases: usize,
+        /// Directory for the fresh SQLite file (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -412,6 +428,23 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             app.store().close().await;
             code
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Dashboard {
+                    requests,
+                    clients,
+                    cases,
+                    dir,
+                },
+        } => {
+            bench_dashboard::run(&bench_dashboard::DashboardBenchOptions {
+                requests,
+                clients,
+                cases,
+                dir,
+            })
+            .await
         }
         Command::Bulletins {
             command: BulletinsCommand::Draft { month, config },

@@ -40,10 +40,8 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     let dispatcher = notify::spawn_dispatcher(app.clone(), notify::DISPATCH_EVERY);
     let pusher = upstream::spawn_pusher(app.clone(), upstream::PUSH_EVERY);
     let sweeper = spawn_sweeper(app.clone(), SWEEP_EVERY);
-    let drafter = crate::periodic::spawn_letter_drafter(
-        app.clone(),
-        crate::periodic::DRAFT_LETTERS_EVERY,
-    );
+    let drafter =
+        crate::periodic::spawn_letter_drafter(app.clone(), crate::periodic::DRAFT_LETTERS_EVERY);
     let store = app.store().clone();
     let served = tongban_web::serve(app, listener, options).await;
     dispatcher.stop().await;

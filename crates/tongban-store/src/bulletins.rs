@@ -62,31 +62,37 @@ const LETTER_COLS: &str = "id, kind, unit_kind, unit_id, unit_name, period, stat
 impl Store {
     /// The settings in force (the highest version), if any were ever saved.
     pub async fn assessment_settings(&self) -> Result<Option<AssessmentSettingsRow>, StoreError> {
-        Ok(sqlx::query_as::<Any, AssessmentSettingsRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {SETTINGS_COLS} FROM assessment_settings ORDER BY version DESC LIMIT 1"
-        )))
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as::<Any, AssessmentSettingsRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {SETTINGS_COLS} FROM assessment_settings ORDER BY version DESC LIMIT 1"
+            )))
+            .fetch_optional(&self.pool)
+            .await?,
+        )
     }
 
     /// Every version of the settings, newest first.
     pub async fn assessment_settings_history(
         &self,
     ) -> Result<Vec<AssessmentSettingsRow>, StoreError> {
-        Ok(sqlx::query_as::<Any, AssessmentSettingsRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {SETTINGS_COLS} FROM assessment_settings ORDER BY version DESC LIMIT 200"
-        )))
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as::<Any, AssessmentSettingsRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {SETTINGS_COLS} FROM assessment_settings ORDER BY version DESC LIMIT 200"
+            )))
+            .fetch_all(&self.pool)
+            .await?,
+        )
     }
 
     pub async fn letter(&self, id: &str) -> Result<Option<LetterRow>, StoreError> {
-        Ok(sqlx::query_as::<Any, LetterRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {LETTER_COLS} FROM letters WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as::<Any, LetterRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {LETTER_COLS} FROM letters WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?,
+        )
     }
 
     /// Letters, newest month first, then by unit and kind.
@@ -162,17 +168,16 @@ impl Store {
     ) -> Result<Vec<AccountRow>, StoreError> {
         let mut staff = self.staff_in_unit(unit_kind, unit_id).await?;
         if unit_kind == "division" {
-            let admins: Vec<AccountRow> = sqlx::query_as::<Any, AccountRow>(
-                sqlx::AssertSqlSafe(format!(
+            let admins: Vec<AccountRow> =
+                sqlx::query_as::<Any, AccountRow>(sqlx::AssertSqlSafe(format!(
                     "SELECT {ACCOUNT_COLS} FROM accounts WHERE kind = 'staff'
                        AND role = 'dept_admin' AND unit_kind = 'department' AND disabled = 0
                        AND unit_id IN (SELECT id FROM departments WHERE division_code = $1)
                      ORDER BY login"
-                )),
-            )
-            .bind(unit_id)
-            .fetch_all(&self.pool)
-            .await?;
+                )))
+                .bind(unit_id)
+                .fetch_all(&self.pool)
+                .await?;
             staff.extend(admins);
         }
         staff.retain(|a| a.disabled == 0);
@@ -253,12 +258,14 @@ impl WriteCtx {
     }
 
     pub async fn letter_for_update(&mut self, id: &str) -> Result<Option<LetterRow>, StoreError> {
-        Ok(sqlx::query_as::<Any, LetterRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {LETTER_COLS} FROM letters WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(self.conn().await?)
-        .await?)
+        Ok(
+            sqlx::query_as::<Any, LetterRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {LETTER_COLS} FROM letters WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(self.conn().await?)
+            .await?,
+        )
     }
 
     /// Replaces the body of a letter still drafted; `false` if it is no longer drafted.

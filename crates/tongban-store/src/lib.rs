@@ -12,6 +12,7 @@
 
 mod accounts;
 mod applications;
+mod bulletins;
 mod bundles;
 mod calendar;
 mod catalog;
@@ -30,12 +31,12 @@ mod row;
 mod upstream;
 mod write_ctx;
 mod writer;
-mod bulletins;
 
 pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
 };
 pub use applications::{ApplicationRow, MandateRow, QueueScope};
+pub use bulletins::{AssessmentSettingsRow, LetterFilter, LetterRow};
 pub use bundles::BundleRow;
 pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
@@ -60,4 +61,3 @@ pub use pool::{Engine, Store, StoreOptions};
 pub use upstream::UpstreamCursorRow;
 pub use write_ctx::WriteCtx;
 pub use writer::{NewEvent, WriteStats};
-pub use bulletins::{AssessmentSettingsRow, LetterFilter, LetterRow};

@@ -34,7 +34,8 @@ pub fn ranking_rows(ranking: &[Ranked]) -> Vec<Vec<String>> {
         .iter()
         .map(|r| {
             vec![
-                r.rank.map_or_else(|| "未排名".to_string(), |n| n.to_string()),
+                r.rank
+                    .map_or_else(|| "未排名".to_string(), |n| n.to_string()),
                 r.name.clone(),
                 r.score.map_or_else(|| "—".to_string(), |s| s.text()),
                 r.counters.completed.to_string(),

@@ -59,7 +59,9 @@ impl App {
         let period = parse_period(PeriodKind::Month, month)?;
         let settings = self.current_assessment_settings().await?;
         let counties = self.unit_counters(who, Dimension::County, &period).await?;
-        let departments = self.unit_counters(who, Dimension::Department, &period).await?;
+        let departments = self
+            .unit_counters(who, Dimension::Department, &period)
+            .await?;
         Ok(Assessment {
             title: format!("{}政务服务月考核排名", period.name_zh()),
             period_code: period.code(),
@@ -92,7 +94,9 @@ impl App {
         let total = self.total_counters(who, &period).await?;
         let previous_total = self.total_counters(who, &period.previous()).await?;
         let counties = self.unit_counters(who, Dimension::County, &period).await?;
-        let departments = self.unit_counters(who, Dimension::Department, &period).await?;
+        let departments = self
+            .unit_counters(who, Dimension::Department, &period)
+            .await?;
         let mut letters = Vec::new();
         for month in months_of(&period) {
             let rows = self

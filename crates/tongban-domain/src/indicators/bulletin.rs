@@ -348,6 +348,9 @@ mod tests {
             .map(|o| (o.key.as_str(), o.open))
             .collect();
         assert_eq!(units, vec![("d2", 2), ("d1", 1)]);
-        assert_eq!(b.department_ranking[2].rank, None, "an idle unit is not ranked");
+        assert_eq!(
+            b.department_ranking[2].rank, None,
+            "an idle unit is not ranked"
+        );
     }
 }

@@ -18,8 +18,7 @@ pub use assessment::{
     MAX_WEIGHT, Ranked, Score, UnitCounters, Weights, WeightsError, is_active, rank, score,
 };
 pub use bulletin::{
-    Bulletin, BulletinInput, BulletinKind, Figure, HEADLINE, Laggard, LetterLine, OpenBad,
-    open_bad,
+    Bulletin, BulletinInput, BulletinKind, Figure, HEADLINE, Laggard, LetterLine, OpenBad, open_bad,
 };
 pub use counters::Counters;
 pub use fact::{CaseFact, CaseFactError, case_fact};

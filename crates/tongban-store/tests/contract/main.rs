@@ -6,6 +6,7 @@
 mod engines;
 mod stories_accounts;
 mod stories_applications;
+mod stories_bulletins;
 mod stories_catalog;
 mod stories_catalog_queue;
 mod stories_events;
@@ -15,7 +16,6 @@ mod stories_lists;
 mod stories_notices;
 mod stories_org;
 mod stories_upstream;
-mod stories_bulletins;
 
 /// Declares one contract story as two tests, `sqlite` and `postgres`.
 #[macro_export]

@@ -74,7 +74,10 @@ async fn weights_are_versioned_with_who_and_when(db: &TestDb) {
     }
     let now = db.store.assessment_settings().await.unwrap().unwrap();
     assert_eq!((now.version, now.threshold), (2, 8500));
-    assert_eq!((now.changed_by.as_str(), now.changed_at_ms), ("sup", NOW_MS + 2));
+    assert_eq!(
+        (now.changed_by.as_str(), now.changed_at_ms),
+        ("sup", NOW_MS + 2)
+    );
     let history = db.store.assessment_settings_history().await.unwrap();
     assert_eq!(
         history.iter().map(|h| h.version).collect::<Vec<_>>(),
@@ -122,7 +125,10 @@ async fn a_letter_is_drafted_once_edited_while_drafted_and_sent_once(db: &TestDb
         })
         .await
         .unwrap();
-    assert_eq!((edited, sent, sent_again, edited_after), (true, true, false, false));
+    assert_eq!(
+        (edited, sent, sent_again, edited_after),
+        (true, true, false, false)
+    );
     let l1 = db.store.letter("L1").await.unwrap().unwrap();
     assert_eq!(l1.body, "新正文");
     assert_eq!(l1.status, "sent");
@@ -184,8 +190,13 @@ async fn a_county_letter_reaches_its_staff_and_its_department_admins(db: &TestDb
                     .await?;
                 ctx.insert_account(&staff("a-admin", "dept_admin", "department", "511902-rsj"))
                     .await?;
-                ctx.insert_account(&staff("a-clerk", "window_clerk", "department", "511902-rsj"))
-                    .await?;
+                ctx.insert_account(&staff(
+                    "a-clerk",
+                    "window_clerk",
+                    "department",
+                    "511902-rsj",
+                ))
+                .await?;
                 ctx.insert_account(&staff("a-city", "dept_admin", "department", "511900-scjgj"))
                     .await?;
                 ctx.append_event(event("test.seeded", "staff")).await?;
@@ -194,7 +205,11 @@ async fn a_county_letter_reaches_its_staff_and_its_department_admins(db: &TestDb
         })
         .await
         .unwrap();
-    let county = db.store.letter_recipients("division", BAZHOU).await.unwrap();
+    let county = db
+        .store
+        .letter_recipients("division", BAZHOU)
+        .await
+        .unwrap();
     let mut ids: Vec<_> = county.iter().map(|a| a.id.as_str()).collect();
     ids.sort_unstable();
     assert_eq!(ids, vec!["a-admin", "a-county"]);

@@ -482,7 +482,10 @@ pub async fn bulletin(
     caller: Caller,
     Path((kind, period)): Path<(String, String)>,
 ) -> Result<Json<BureauBulletinDto>, WebError> {
-    let b = state.app.bulletin(&caller.principal, &kind, &period).await?;
+    let b = state
+        .app
+        .bulletin(&caller.principal, &kind, &period)
+        .await?;
     Ok(Json(b.into()))
 }
 
@@ -597,4 +600,3 @@ pub async fn change_weights(
         .await?;
     weights(State(state), caller).await
 }
-

@@ -7,6 +7,7 @@ pub(crate) mod applications;
 mod audit;
 mod auth;
 mod bundles;
+mod bureau;
 mod calendar;
 mod caller;
 mod catalog;
@@ -21,7 +22,6 @@ mod org;
 mod upstream;
 mod validate;
 mod wallet;
-mod bureau;
 
 use axum::Json;
 use axum::Router;
@@ -164,7 +164,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "post",
         "/api/v1/applications/{id}/licence-substitutes",
         Access::SignedIn,
-    ),    ("get", "/api/v1/bureau/dashboard", Access::Scoped),
+    ),
+    ("get", "/api/v1/bureau/dashboard", Access::Scoped),
     ("get", "/api/v1/bureau/counties/{code}", Access::Scoped),
     ("get", "/api/v1/bureau/assessment", Access::Scoped),
     (

@@ -86,7 +86,11 @@ pub fn ranking_chart(title: &str, ranking: &[Ranked], threshold: i64) -> String 
     bar_chart(title, &bars)
 }
 
-fn rank_lines(ranking: &[Ranked], link: impl Fn(&Ranked) -> String, threshold: i64) -> Vec<RankLine> {
+fn rank_lines(
+    ranking: &[Ranked],
+    link: impl Fn(&Ranked) -> String,
+    threshold: i64,
+) -> Vec<RankLine> {
     ranking
         .iter()
         .zip(ranking_rows(ranking))
@@ -276,7 +280,9 @@ pub async fn county(
         .app
         .bureau_county(who, &code, q.month.as_deref())
         .await?;
-    Ok(no_store(CountyPage::new(viewer.chrome(), &v).into_response()))
+    Ok(no_store(
+        CountyPage::new(viewer.chrome(), &v).into_response(),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

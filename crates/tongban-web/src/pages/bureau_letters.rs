@@ -206,11 +206,10 @@ pub async fn edit(
     };
     let errors = match state.app.edit_letter(who, &id, &f.body).await {
         Ok(()) => {
-            return Ok(Redirect::to(&format!(
-                "/bureau/letters/{}?done=edited",
-                urlencode(&id)
-            ))
-            .into_response());
+            return Ok(
+                Redirect::to(&format!("/bureau/letters/{}?done=edited", urlencode(&id)))
+                    .into_response(),
+            );
         }
         Err(AppError::Conflict(message)) => {
             let mut e = Errors::none();
@@ -289,12 +288,7 @@ pub struct WeightsPage {
 pub fn weighable() -> Vec<Indicator> {
     Indicator::ALL
         .into_iter()
-        .filter(|i| {
-            !matches!(
-                i.value(&Default::default()),
-                IndicatorValue::Count { .. }
-            )
-        })
+        .filter(|i| !matches!(i.value(&Default::default()), IndicatorValue::Count { .. }))
         .collect()
 }
 

@@ -66,8 +66,8 @@ pub fn pdf_download(
 
 /// An xlsx of `tables`.
 pub fn xlsx_download(tables: &[Table], file: &str) -> Result<Response, WebError> {
-    let bytes = workbook(tables)
-        .map_err(|e| WebError::App(AppError::Internal(format!("xlsx: {e}"))))?;
+    let bytes =
+        workbook(tables).map_err(|e| WebError::App(AppError::Internal(format!("xlsx: {e}"))))?;
     Ok(download(bytes, XLSX_TYPE, file))
 }
 
@@ -88,7 +88,11 @@ pub struct AssessmentPage {
     pub draft_done: Option<String>,
 }
 
-fn lines(ranking: &[tongban_domain::indicators::Ranked], threshold: i64, link: impl Fn(&str) -> String) -> Vec<RankLine> {
+fn lines(
+    ranking: &[tongban_domain::indicators::Ranked],
+    threshold: i64,
+    link: impl Fn(&str) -> String,
+) -> Vec<RankLine> {
     ranking
         .iter()
         .zip(ranking_rows(ranking))
@@ -199,7 +203,11 @@ pub async fn assessment_pdf(
         Err(redirect) => return Ok(redirect.into_response()),
     };
     let a = load_assessment(&state, who, q.month.as_deref()).await?;
-    pdf_download(&assessment_doc(&a), &state.cjk_font, &format!("{}.pdf", a.title))
+    pdf_download(
+        &assessment_doc(&a),
+        &state.cjk_font,
+        &format!("{}.pdf", a.title),
+    )
 }
 
 #[derive(Template, WebTemplate)]
@@ -298,5 +306,9 @@ pub async fn bulletin_pdf(
         Err(redirect) => return Ok(redirect.into_response()),
     };
     let b = load_bulletin(&state, who, &kind, &period).await?;
-    pdf_download(&bulletin_doc(&b), &state.cjk_font, &format!("{}.pdf", b.title))
+    pdf_download(
+        &bulletin_doc(&b),
+        &state.cjk_font,
+        &format!("{}.pdf", b.title),
+    )
 }

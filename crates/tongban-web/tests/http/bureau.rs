@@ -178,7 +178,11 @@ async fn the_bureau_pages_render_for_a_supervisor_and_refuse_a_citizen() {
     let (status, _) = get(&app, &supervisor, "/bureau/bulletins/month/2026-Q3").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = get(&app, &client(), "/bureau").await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "signed out: to the login page");
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "signed out: to the login page"
+    );
 }
 
 #[tokio::test]
@@ -187,11 +191,19 @@ async fn the_dashboard_shows_the_same_figures_as_the_api() {
     with_three_months(&app).await;
     let token = app.token("supervisor", PASSWORD).await;
     let (status, api) = app
-        .call("GET", "/api/v1/bureau/dashboard?month=2026-10", Some(&token), None)
+        .call(
+            "GET",
+            "/api/v1/bureau/dashboard?month=2026-10",
+            Some(&token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{api}");
     assert_eq!(api["completed"], 200);
-    assert_eq!(api["open_bad"], 12, "4 差评 of each of three months not rectified");
+    assert_eq!(
+        api["open_bad"], 12,
+        "4 差评 of each of three months not rectified"
+    );
     assert_eq!(api["trend"].as_array().unwrap().len(), 12);
     let supervisor = browser(&app, "supervisor", PASSWORD).await;
     let (_, html) = get(&app, &supervisor, "/bureau?month=2026-10").await;
@@ -241,7 +253,12 @@ async fn a_letter_is_drafted_once_edited_sent_once_and_the_unit_hears_of_it() {
 
     let token = app.token("supervisor", PASSWORD).await;
     let (_, letters) = app
-        .call("GET", "/api/v1/bureau/letters?period=2026-10", Some(&token), None)
+        .call(
+            "GET",
+            "/api/v1/bureau/letters?period=2026-10",
+            Some(&token),
+            None,
+        )
         .await;
     let kinds: Vec<(String, String)> = letters
         .as_array()
@@ -271,7 +288,10 @@ async fn a_letter_is_drafted_once_edited_sent_once_and_the_unit_hears_of_it() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{again}");
-    assert_eq!((again["drafted"].clone(), again["existing"].clone()), (json!(0), json!(2)));
+    assert_eq!(
+        (again["drafted"].clone(), again["existing"].clone()),
+        (json!(0), json!(2))
+    );
 
     let id = format!("2026-10.interview.{LAGGING_DEPT}");
     let page = format!("/bureau/letters/{id}");
@@ -292,9 +312,18 @@ async fn a_letter_is_drafted_once_edited_sent_once_and_the_unit_hears_of_it() {
     let (_, mine) = app
         .call("GET", "/api/v1/bureau/letters", Some(&deptadmin), None)
         .await;
-    assert_eq!(mine.as_array().unwrap().len(), 1, "a unit reads its own letters only");
+    assert_eq!(
+        mine.as_array().unwrap().len(),
+        1,
+        "a unit reads its own letters only"
+    );
     let (status, _) = app
-        .call("GET", &format!("/api/v1/bureau/letters/2026-10.interview.{ENYANG}"), Some(&deptadmin), None)
+        .call(
+            "GET",
+            &format!("/api/v1/bureau/letters/2026-10.interview.{ENYANG}"),
+            Some(&deptadmin),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
@@ -304,7 +333,12 @@ async fn a_letter_is_drafted_once_edited_sent_once_and_the_unit_hears_of_it() {
         assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
     }
     let (_, letter) = app
-        .call("GET", &format!("/api/v1/bureau/letters/{id}"), Some(&deptadmin), None)
+        .call(
+            "GET",
+            &format!("/api/v1/bureau/letters/{id}"),
+            Some(&deptadmin),
+            None,
+        )
         .await;
     assert_eq!(letter["status"], "sent");
     assert_eq!(letter["body"], "市市场监管局：请于12月1日到局接受约谈。");
@@ -392,7 +426,11 @@ async fn weights_are_checked_and_each_change_is_a_new_version() {
         &supervisor,
         "/bureau/weights",
         "/bureau/weights",
-        &[("w.on_time_rate", "1"), ("w.good_rate", ""), ("threshold", "40")],
+        &[
+            ("w.on_time_rate", "1"),
+            ("w.good_rate", ""),
+            ("threshold", "40"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
@@ -404,7 +442,12 @@ async fn weights_are_checked_and_each_change_is_a_new_version() {
     assert_eq!(w["current"]["threshold"], "40.00");
     assert_eq!(w["current"]["weights"].as_array().unwrap().len(), 1);
     let (_, a) = app
-        .call("GET", "/api/v1/bureau/assessment?month=2026-10", Some(&token), None)
+        .call(
+            "GET",
+            "/api/v1/bureau/assessment?month=2026-10",
+            Some(&token),
+            None,
+        )
         .await;
     assert_eq!(a["settings_version"], 1);
     assert_eq!(a["counties"][1]["score"], 5000, "按时办结率 50 % alone");
@@ -416,5 +459,9 @@ async fn weights_are_checked_and_each_change_is_a_new_version() {
             Some(json!({ "weights": { "zero_visit_count": 5 }, "threshold": "80" })),
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a count cannot be weighted");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a count cannot be weighted"
+    );
 }
