@@ -3,7 +3,6 @@
 //! file seeded with the demo city, its catalogue and a year of applications, projected into
 //! the indicator tables. Goal: p99 ≤ 100 ms.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -86,14 +85,11 @@ async fn measure(dir: &std::path::Path, o: &DashboardBenchOptions) -> anyhow::Re
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let router = tongban_web::router(app.clone(), tongban_web::WebOptions::default());
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
+    let server = tokio::spawn(tongban_web::serve(
+        app.clone(),
+        listener,
+        tongban_web::WebOptions::default(),
+    ));
     let base = format!("http://{addr}");
     let mut clients = Vec::with_capacity(o.clients.max(1));
     for _ in 0..o.clients.max(1) {

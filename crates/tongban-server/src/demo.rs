@@ -108,6 +108,8 @@ pub async fn demo(
     }
     seed_history(&app, &city, settings.demo_applications).await?;
     seed_licences(&app, &city, settings.demo_licences).await?;
+    // The indicators are projected from the seeded log before the first page asks for them.
+    crate::indicators_cmd::refresh(&app, None).await?;
 
     let listener = bind(&settings.listen).await?;
     let addr = listener.local_addr().context("reading the bound address")?;

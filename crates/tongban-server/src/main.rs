@@ -7,6 +7,7 @@ mod bench;
 mod bench_dashboard;
 mod bench_http;
 mod bench_import;
+mod bench_indicators;
 mod bench_licences;
 mod bench_licences_report;
 mod bench_lifecycle;
@@ -19,6 +20,7 @@ mod bulletins_cmd;
 mod calendar_cmd;
 mod context;
 mod demo;
+mod indicators_cmd;
 mod licence_cmd;
 mod lists_cmd;
 mod notify;
@@ -117,6 +119,11 @@ enum Command {
         #[command(subcommand)]
         command: BulletinsCommand,
     },
+    /// The indicators (统计指标) computed from the event log.
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +133,18 @@ enum BulletinsCommand {
         /// The month assessed, e.g. 2026-10.
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IndicatorsCommand {
+    /// Project the new events of the log now and print the city's figures for a year.
+    Refresh {
+        /// The year whose figures to print (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -281,6 +300,30 @@ enum BenchCommand {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
         /// Write the results as the "Electronic licences" section of this markdown file.
+        #[arg(long, value_name = "PATH")]
+        write_md: Option<PathBuf>,
+    },
+    /// The monthly assessment over 1 M and 10 M cases' indicator tables, and the indicators page.
+    Indicators {
+        /// Completed cases per size, comma-separated (ratings are half of each).
+        #[arg(long, value_delimiter = ',', default_values_t = vec![1_000_000i64, 10_000_000])]
+        sizes: Vec<i64>,
+        /// Measured monthly assessments per size.
+        #[arg(long, default_value_t = 60)]
+        runs: usize,
+        /// Measured page requests per engine (0: none).
+        #[arg(long, default_value_t = 200)]
+        page_requests: usize,
+        /// Also measure PostgreSQL, in a throw-away schema of this database.
+        #[arg(long, value_name = "URL")]
+        pg_url: Option<String>,
+        /// Measure PostgreSQL only (with --pg-url).
+        #[arg(long)]
+        skip_sqlite: bool,
+        /// Directory for the fresh SQLite file (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Write the results as the "Indicators" section of this markdown file.
         #[arg(long, value_name = "PATH")]
         write_md: Option<PathBuf>,
     },
@@ -451,6 +494,43 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             let app = context::open_app(&settings(config.as_ref())?).await?;
             let code = bulletins_cmd::draft(&app, &month).await;
+            app.store().close().await;
+            code
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Indicators {
+                    sizes,
+                    runs,
+                    page_requests,
+                    pg_url,
+                    skip_sqlite,
+                    dir,
+                    write_md,
+                },
+        } => {
+            context::init_logging(settings::LogFormat::Text);
+            let report = bench_indicators::run(&bench_indicators::IndicatorBenchOptions {
+                sizes,
+                runs,
+                page_requests,
+                pg_url,
+                skip_sqlite,
+                dir,
+            })
+            .await?;
+            println!();
+            print!("{}", bench_indicators::markdown(&report));
+            if let Some(path) = write_md {
+                bench_indicators::write_markdown(&report, &path)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Indicators {
+            command: IndicatorsCommand::Refresh { year, config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            let code = indicators_cmd::refresh(&app, year).await;
             app.store().close().await;
             code
         }

@@ -59,3 +59,32 @@ pub fn spawn_letter_drafter(app: tongban_app::App, every: Duration) -> Periodic 
         }
     })
 }
+
+/// How often the indicator projector reads the new events of the log.
+pub const INDICATORS_EVERY: Duration = Duration::from_secs(30);
+
+/// The name this process holds the indicator projector's lease under.
+pub fn indicator_holder() -> String {
+    format!("tongban-{}", std::process::id())
+}
+
+/// Projects new events into the indicator tables every `every` until stopped.
+pub fn spawn_indicator_projector(app: tongban_app::App, every: Duration) -> Periodic {
+    let holder = indicator_holder();
+    Periodic::spawn(every, move || {
+        let (app, holder) = (app.clone(), holder.clone());
+        async move {
+            match app.refresh_indicators(&holder).await {
+                Ok(r) if r.events > 0 => tracing::info!(
+                    events = r.events,
+                    cases = r.cases,
+                    ratings = r.ratings,
+                    last_seq = r.last_seq,
+                    "indicators projected"
+                ),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "projecting indicators failed"),
+            }
+        }
+    })
+}

@@ -42,12 +42,15 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     let sweeper = spawn_sweeper(app.clone(), SWEEP_EVERY);
     let drafter =
         crate::periodic::spawn_letter_drafter(app.clone(), crate::periodic::DRAFT_LETTERS_EVERY);
+    let projector =
+        crate::periodic::spawn_indicator_projector(app.clone(), crate::periodic::INDICATORS_EVERY);
     let store = app.store().clone();
     let served = tongban_web::serve(app, listener, options).await;
     dispatcher.stop().await;
     pusher.stop().await;
     sweeper.stop().await;
     drafter.stop().await;
+    projector.stop().await;
     store.close().await;
     served.context("serving HTTP")?;
     tracing::info!("stopped");

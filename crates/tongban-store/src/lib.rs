@@ -20,6 +20,7 @@ mod catalog_queue;
 mod error;
 mod events;
 mod indicators;
+mod indicators_bench;
 mod licence_usage;
 mod licences;
 mod lists;
@@ -47,6 +48,7 @@ pub use indicators::{
     COUNTER_COLUMNS, FACT_FLAGS, FactFilter, IndicatorCursorRow, IndicatorFactRow,
     IndicatorRatingRow, RollupDelta, RollupSum, counters_from_array, counters_to_array,
 };
+pub use indicators_bench::BenchUnits;
 pub use licence_usage::{ShareRow, UsageRow};
 pub use licences::{
     LicenceFilter, LicenceRow, LicenceStateRow, LicenceTypeRow, RecognitionRow, SigningKeyRow,

@@ -43,12 +43,12 @@ pub struct RefreshReport {
 /// One change the batch makes, in log order.
 enum Op {
     Fact {
-        row: IndicatorFactRow,
+        row: Box<IndicatorFactRow>,
         units: Units,
-        counters: Counters,
+        counters: Box<Counters>,
     },
     Rating {
-        row: IndicatorRatingRow,
+        row: Box<IndicatorRatingRow>,
         units: Units,
     },
     Rectification {
@@ -191,7 +191,10 @@ impl App {
                     revisited: 0,
                     removed: 0,
                 };
-                Ok(Some(Op::Rating { row, units }))
+                Ok(Some(Op::Rating {
+                    row: Box::new(row),
+                    units,
+                }))
             }
             "rectification" if e.action.starts_with("rectification.") => {
                 let record: RectificationRecord =
@@ -223,8 +226,8 @@ impl App {
         let Some(log) = open.logs.get_mut(&e.entity_id) else {
             // Drafted before this run: fold it from the log when it completes.
             return if completes {
-                self.case_fact_op(&e.entity_id, e.seq, None, org, online)
-                    .await
+                let at = (e.seq, r.at_ms, r.event.action());
+                self.case_fact_op(&e.entity_id, at, None, org, online).await
             } else {
                 Ok(None)
             };
@@ -237,7 +240,7 @@ impl App {
         let closed = app.as_ref().is_none_or(|a| a.status.is_closed());
         let op = match app {
             Some(app) if app.status == Status::Completed => {
-                self.case_fact_op(&e.entity_id, e.seq, Some(app), org, online)
+                self.case_fact_op(&e.entity_id, (e.seq, 0, ""), Some(app), org, online)
                     .await?
             }
             _ => None,
@@ -254,14 +257,14 @@ impl App {
     async fn case_fact_op(
         &self,
         id: &str,
-        seq: i64,
+        at: (i64, i64, &str),
         app: Option<Application>,
         org: &OrgMap,
         online: &mut HashMap<(String, i64), bool>,
     ) -> Result<Option<Op>, AppError> {
         let app = match app {
             Some(app) => app,
-            None => match self.case_state_at(id, seq).await? {
+            None => match self.case_state_at(id, at).await? {
                 Some(app) => app,
                 None => return Ok(None),
             },
@@ -316,21 +319,31 @@ impl App {
             rated: 0,
         };
         Ok(Some(Op::Fact {
-            row,
+            row: Box::new(row),
             units,
-            counters: fact.counters(),
+            counters: Box::new(fact.counters()),
         }))
     }
 
-    /// A case's state just after the event at `seq`.
-    async fn case_state_at(&self, id: &str, seq: i64) -> Result<Option<Application>, AppError> {
-        let events = self.store.events_of("application", id).await?;
-        if events.last().is_some_and(|last| last.seq == seq) {
-            // Nothing happened since: the stored row is that fold (rebuild proves it).
-            if let Some(row) = self.store.application(id).await? {
-                return Ok(Some(state_of(&row)?));
+    /// A case's state just after the event `(seq, at_ms, action)`: the stored row when its last
+    /// history entry is that event (every event adds one, so nothing happened since), else the
+    /// fold of the case's events up to `seq` read back from the log.
+    async fn case_state_at(
+        &self,
+        id: &str,
+        (seq, at_ms, action): (i64, i64, &str),
+    ) -> Result<Option<Application>, AppError> {
+        if let Some(row) = self.store.application(id).await? {
+            let stored = state_of(&row)?;
+            if stored
+                .history
+                .last()
+                .is_some_and(|h| h.at_ms == at_ms && h.action == action)
+            {
+                return Ok(Some(stored));
             }
         }
+        let events = self.store.events_of("application", id).await?;
         let mut log = Vec::new();
         for ev in events.iter().filter(|ev| ev.seq <= seq) {
             log.push(serde_json::from_str::<Recorded>(&ev.payload).map_err(internal)?);
@@ -448,12 +461,12 @@ async fn apply(ctx: &mut WriteCtx, org: &OrgMap, ops: Vec<Op>) -> Result<(), Sto
                         after.rectification_id = Some(id.clone());
                         after.due_day = Some(day_number(o.due));
                     }
-                    RectificationEvent::Rectified { .. } | RectificationEvent::Explained { .. } => {
-                        if after.rectified == 0 {
-                            after.rectified = 1;
-                            let on = day_number(record.on);
-                            after.rectified_on_time = flag(after.due_day.is_some_and(|d| on <= d));
-                        }
+                    RectificationEvent::Rectified { .. } | RectificationEvent::Explained { .. }
+                        if after.rectified == 0 =>
+                    {
+                        after.rectified = 1;
+                        let on = day_number(record.on);
+                        after.rectified_on_time = flag(after.due_day.is_some_and(|d| on <= d));
                     }
                     RectificationEvent::Revisited { .. } => after.revisited = 1,
                     RectificationEvent::AppealDecided { upheld: true, .. } => after.removed = 1,

@@ -1,13 +1,14 @@
 //! Reading the indicators: rows per unit, totals, trends and the cases behind a number.
 //!
-//! Who may read: 局督查人员 and 系统管理员 everything; a 部门管理员 their own department (its
-//! row, its items and its cases); nobody else.
+//! Who may read: 局督查人员 and 系统管理员 of the city everything, of a county that county's
+//! units and cases; a 部门管理员 their own department (its row, its items and its cases);
+//! nobody else.
 
 use serde::Serialize;
 use time::Date;
 use tongban_domain::application::ApplyChannel;
 use tongban_domain::indicators::{CaseFact, Counters, Dimension, Period, PeriodKind};
-use tongban_domain::{DivisionCode, Role};
+use tongban_domain::{AdminLevel, DivisionCode, Role};
 use tongban_store::{FactFilter, IndicatorFactRow};
 
 use crate::App;
@@ -163,12 +164,20 @@ pub struct CasePage {
 /// What a reader may see.
 enum Scope {
     All,
+    /// A county's system administrator or supervisor: that county's units.
+    County(String),
     Department(String),
 }
 
 fn scope_of(who: &Principal) -> Result<Scope, AppError> {
     match (who.role(), who.require_staff()) {
-        (Some(Role::SystemAdmin | Role::BureauSupervisor), _) => Ok(Scope::All),
+        (Some(Role::SystemAdmin | Role::BureauSupervisor), Ok(unit)) => {
+            let division = unit.division();
+            match division.level() {
+                AdminLevel::National | AdminLevel::Province | AdminLevel::City => Ok(Scope::All),
+                _ => Ok(Scope::County(super::units::county_of(division.as_str()))),
+            }
+        }
         (Some(Role::DeptAdmin), Ok(OrgUnit::Department { id, .. })) => {
             Ok(Scope::Department(id.clone()))
         }
@@ -226,6 +235,14 @@ impl App {
                     .indicator_sums(dimension.code(), first, last, within)
                     .await?
             }
+            Scope::County(own) => {
+                let mut rows = self
+                    .store
+                    .indicator_sums(dimension.code(), first, last, Some(within.unwrap_or(own)))
+                    .await?;
+                rows.retain(|r| &r.county == own);
+                rows
+            }
             Scope::Department(own) => match dimension {
                 Dimension::Department => {
                     let mut rows = self
@@ -267,6 +284,20 @@ impl App {
             .collect())
     }
 
+    /// The city's counters over `period`, for the server's operator (the CLI and the demo's
+    /// report run with the database's own access, not as a signed-in user).
+    pub async fn indicator_city_counters(&self, period: &Period) -> Result<Counters, AppError> {
+        Ok(self
+            .store
+            .indicator_sum(
+                Dimension::County.code(),
+                day_number(period.first),
+                day_number(period.last),
+                None,
+            )
+            .await?)
+    }
+
     /// The counters of the whole city, or of one county (`within` = its code) or one
     /// department (`within` = its id), over `period`. A 部门管理员 gets their department's.
     pub async fn indicator_total(
@@ -281,6 +312,23 @@ impl App {
                 None => (Dimension::County, None),
                 Some(w) if is_division(w) => (Dimension::County, Some(w.to_string())),
                 Some(w) => (Dimension::Department, Some(w.to_string())),
+            },
+            Scope::County(own) => match within {
+                None => (Dimension::County, Some(own)),
+                Some(w) if w == own => (Dimension::County, Some(own)),
+                Some(w) if is_division(w) => return Err(AppError::Forbidden),
+                Some(w) => {
+                    // A department of the county: its row, if it had activity.
+                    let rows = self
+                        .store
+                        .indicator_sums(Dimension::Department.code(), first, last, Some(&own))
+                        .await?;
+                    return Ok(rows
+                        .into_iter()
+                        .find(|r| r.key == w && r.county == own)
+                        .map(|r| r.counters)
+                        .unwrap_or_default());
+                }
             },
             Scope::Department(own) => {
                 if within.is_some_and(|w| w != own) {
@@ -309,6 +357,11 @@ impl App {
         let (dimension, key) = match (&scope, unit) {
             (Scope::All, None) => (Dimension::County, None),
             (Scope::All, Some((d, k))) => (d, Some(k.to_string())),
+            (Scope::County(own), None) => (Dimension::County, Some(own.clone())),
+            (Scope::County(own), Some((Dimension::County, k))) if k == own => {
+                (Dimension::County, Some(own.clone()))
+            }
+            (Scope::County(_), Some(_)) => return Err(AppError::Forbidden),
             (Scope::Department(own), None) => (Dimension::Department, Some(own.clone())),
             (Scope::Department(own), Some((Dimension::Department, k))) if k == own => {
                 (Dimension::Department, Some(own.clone()))
@@ -365,11 +418,20 @@ impl App {
                 Dimension::Item => f.item_id = Some(key),
             }
         }
-        if let Scope::Department(own) = scope {
-            if f.department_id.as_ref().is_some_and(|d| d != &own) {
-                return Err(AppError::Forbidden);
+        match scope {
+            Scope::All => {}
+            Scope::County(own) => {
+                if f.county.as_ref().is_some_and(|c| c != &own) {
+                    return Err(AppError::Forbidden);
+                }
+                f.county = Some(own);
             }
-            f.department_id = Some(own);
+            Scope::Department(own) => {
+                if f.department_id.as_ref().is_some_and(|d| d != &own) {
+                    return Err(AppError::Forbidden);
+                }
+                f.department_id = Some(own);
+            }
         }
         let (rows, total) = self.store.indicator_facts(&f).await?;
         Ok(CasePage {

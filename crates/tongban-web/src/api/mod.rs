@@ -12,6 +12,7 @@ mod calendar;
 mod caller;
 mod catalog;
 mod dto;
+pub(crate) mod indicators;
 mod licence_types;
 mod licences;
 pub(crate) mod licences_public;
@@ -180,6 +181,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("post", "/api/v1/bureau/letters/{id}/send", Access::Scoped),
     ("get", "/api/v1/bureau/weights", Access::Scoped),
     ("put", "/api/v1/bureau/weights", Access::Scoped),
+    ("get", "/api/v1/indicators", Access::Scoped),
+    ("get", "/api/v1/indicators/cases", Access::Scoped),
+    ("get", "/api/v1/indicators/formulas", Access::Public),
 ];
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -323,6 +327,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/bureau/weights",
             get(bureau::weights).put(bureau::change_weights),
         )
+        .route("/indicators", get(indicators::table))
+        .route("/indicators/cases", get(indicators::cases))
+        .route("/indicators/formulas", get(indicators::formulas))
         .fallback(crate::pages::not_found)
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
@@ -360,6 +367,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         bureau::dashboard, bureau::county, bureau::assessment, bureau::bulletin,
         bureau::letters, bureau::draft, bureau::letter, bureau::edit_letter,
         bureau::send_letter, bureau::weights, bureau::change_weights,
+        indicators::table, indicators::cases, indicators::formulas,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -375,6 +383,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
         (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、证照目录与互通互认清单、公布的签名公钥与签名的状态列表；我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
         (name = "bulletins", description = "考核与通报：督查驾驶舱、月考核排名（权重与分数线可配置）、周通报、月考核通报、季调度通报、两书一函（自动起草、修改、发送）"),
+        (name = "indicators", description = "统计指标：按部门、县区、乡镇、大厅、事项和周期的全部指标，指标背后的办件，以及公开的计算公式"),
     )
 )]
 pub struct ApiDoc;

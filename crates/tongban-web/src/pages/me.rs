@@ -161,6 +161,12 @@ fn quick_links(role: Role) -> Vec<(&'static str, &'static str)> {
     if matches!(role, Role::Approver | Role::DeptAdmin | Role::SystemAdmin) {
         links.push(("/work/licences", "work.link_licences"));
     }
+    if matches!(
+        role,
+        Role::SystemAdmin | Role::BureauSupervisor | Role::DeptAdmin
+    ) {
+        links.push(("/work/indicators", "work.link_indicators"));
+    }
     links.push(("/halls", "work.link_halls"));
     links.push(("/calendar/due-date", "work.link_due_date"));
     links.push(("/calendar", "work.link_calendar"));

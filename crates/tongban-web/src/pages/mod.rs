@@ -27,6 +27,7 @@ mod free_submit;
 mod hall_edit;
 mod halls;
 mod home;
+mod indicators;
 mod items;
 mod licence_cards;
 mod licence_import;
@@ -289,6 +290,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/bureau/weights",
             get(bureau_letters::weights).post(bureau_letters::save_weights),
         )
+        .route("/indicators/formulas", get(indicators::formulas))
+        .route("/work/indicators", get(indicators::table))
+        .route("/work/indicators/export.xlsx", get(indicators::export_xlsx))
+        .route("/work/indicators/cases", get(indicators::cases))
         .route_layer(axum::middleware::from_fn(crate::context::tag_route))
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -15,6 +15,7 @@ mod case_notices;
 mod catalog_pages;
 mod elder_flow;
 mod exports;
+mod indicators;
 mod licence_pages;
 mod licence_types;
 mod licence_use;
