@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use tokio::task::JoinSet;
-use tongban_app::{App, AppConfig, SystemClock};
+use tongban_app::{App, AppConfig, Clock as _, SystemClock};
 use tongban_demo::{DemoConfig, STAFF_PASSWORD};
 use tongban_store::{Store, StoreOptions};
 
@@ -42,13 +42,8 @@ pub async fn run(o: &DashboardBenchOptions) -> anyhow::Result<ExitCode> {
 
 async fn measure(dir: &std::path::Path, o: &DashboardBenchOptions) -> anyhow::Result<ExitCode> {
     let url = sqlite_url(dir, "dashboard")?;
-    let now_ms = i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .context("clock before 1970")?
-            .as_millis(),
-    )
-    .context("clock")?;
+    let now_ms =
+        i64::try_from(SystemClock.now().unix_timestamp_nanos() / 1_000_000).context("clock")?;
     let store = Store::open(&StoreOptions::new(&url), now_ms)
         .await
         .with_context(|| format!("opening {url}"))?;
