@@ -54,7 +54,7 @@ fn percent(i: Indicator, c: &Counters) -> Option<f64> {
 }
 
 /// The trend chart of the three indicators over the months given.
-pub fn trend_chart(title: &str, trend: &[(Period, Counters)]) -> String {
+pub fn draw_trend(title: &str, trend: &[(Period, Counters)]) -> String {
     let labels: Vec<String> = trend
         .iter()
         .map(|(p, _)| format!("{}月", u8::from(p.first.month())))
@@ -70,7 +70,7 @@ pub fn trend_chart(title: &str, trend: &[(Period, Counters)]) -> String {
 }
 
 /// The ranking as bars of scores.
-pub fn ranking_chart(title: &str, ranking: &[Ranked], threshold: i64) -> String {
+pub fn draw_ranking(title: &str, ranking: &[Ranked], threshold: i64) -> String {
     let bars: Vec<Bar> = ranking
         .iter()
         .filter_map(|r| {
@@ -161,8 +161,8 @@ impl DashboardPage {
             c,
             month_name: d.month.name_zh(),
             tiles,
-            trend_svg: trend_chart("近12个月全程网办率、好评率、按时办结率", &d.trend),
-            ranking_svg: ranking_chart("县（区）考核得分", &d.counties, threshold),
+            trend_svg: draw_trend("近12个月全程网办率、好评率、按时办结率", &d.trend),
+            ranking_svg: draw_ranking("县（区）考核得分", &d.counties, threshold),
             headers: crate::bureau_docs::ranking_headers("县（区）"),
             counties: rank_lines(
                 &d.counties,
@@ -245,7 +245,7 @@ impl CountyPage {
                     link: String::new(),
                 },
             ],
-            trend_svg: trend_chart(&format!("{}近12个月趋势", v.name), &v.trend),
+            trend_svg: draw_trend(&format!("{}近12个月趋势", v.name), &v.trend),
             headers: crate::bureau_docs::ranking_headers("部门"),
             departments: rank_lines(
                 &v.departments,

@@ -10,7 +10,7 @@ use tongban_app::bulletins::Assessment;
 use tongban_domain::indicators::{Bulletin, BulletinKind, Period};
 use tongban_render::{CjkFont, DocSheet, RenderError, document_pdf};
 
-use super::bureau::{MonthParam, RankLine, ranking_chart};
+use super::bureau::{MonthParam, RankLine, draw_ranking};
 use super::chrome::Chrome;
 use super::licence_cards::download;
 use super::me::no_store;
@@ -113,7 +113,7 @@ impl AssessmentPage {
             title: a.title.clone(),
             threshold: a.threshold.text(),
             version: a.settings_version,
-            chart: ranking_chart("县（区）考核得分", &a.counties, t),
+            chart: draw_ranking("县（区）考核得分", &a.counties, t),
             county_headers: ranking_headers("县（区）"),
             counties: lines(&a.counties, t, |k| {
                 format!("/bureau/counties/{}?month={month}", urlencode(k))
@@ -240,7 +240,7 @@ impl BulletinPage {
                 b.open_bad,
                 b.threshold.text()
             ),
-            chart: ranking_chart("县（区）得分", &b.county_ranking, b.threshold.0),
+            chart: draw_ranking("县（区）得分", &b.county_ranking, b.threshold.0),
             tables: page_tables(bulletin_tables(b)),
         }
     }
