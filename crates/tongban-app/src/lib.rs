@@ -12,6 +12,7 @@ pub mod applications;
 mod audit;
 mod auth;
 mod browse;
+pub mod bulletins;
 mod calendar;
 mod catalog;
 mod catalog_flow;

@@ -1,9 +1,11 @@
 //! Draws electronic licences (电子证照): the QR code as inline SVG for web pages, and the
-//! printable licence as a one-page A4 PDF with an embedded CJK font subset.
+//! printable licence as a one-page A4 PDF with an embedded CJK font subset; and generic A4
+//! documents (bulletins, assessments, letters) as PDF with the same font.
 //!
 //! The caller formats everything printed (dates, masked codes) into a [`LicenceSheet`]; this
 //! crate only lays it out. It does no I/O except reading a font file.
 
+mod document;
 mod font;
 mod layout;
 mod pdf;
@@ -12,6 +14,7 @@ mod qr;
 #[cfg(test)]
 mod tests;
 
+pub use document::{DocBlock, DocSheet, document_pdf};
 pub use font::{CjkFont, FONT_ENV};
 pub use pdf::licence_pdf;
 pub use qr::qr_svg;

@@ -116,13 +116,13 @@ fn check_coverage(
 }
 
 /// Draws single lines of text in one font.
-struct Pen<'a> {
-    font: Font,
-    face: &'a Face<'a>,
+pub(crate) struct Pen<'a> {
+    pub(crate) font: Font,
+    pub(crate) face: &'a Face<'a>,
 }
 
 impl Pen<'_> {
-    fn text(
+    pub(crate) fn text(
         &self,
         surface: &mut Surface<'_>,
         x: f32,
@@ -152,7 +152,7 @@ impl Pen<'_> {
     }
 }
 
-fn fill(color: (u8, u8, u8), opacity: f32) -> Fill {
+pub(crate) fn fill(color: (u8, u8, u8), opacity: f32) -> Fill {
     Fill {
         paint: rgb::Color::new(color.0, color.1, color.2).into(),
         opacity: NormalizedF32::new(opacity).unwrap_or(NormalizedF32::ONE),
@@ -160,7 +160,7 @@ fn fill(color: (u8, u8, u8), opacity: f32) -> Fill {
     }
 }
 
-fn stroke(color: (u8, u8, u8), width: f32) -> Stroke {
+pub(crate) fn stroke(color: (u8, u8, u8), width: f32) -> Stroke {
     Stroke {
         paint: rgb::Color::new(color.0, color.1, color.2).into(),
         width,
@@ -168,12 +168,12 @@ fn stroke(color: (u8, u8, u8), width: f32) -> Stroke {
     }
 }
 
-fn rect(x: f32, y: f32, w: f32, h: f32) -> Result<Rect, RenderError> {
+pub(crate) fn rect(x: f32, y: f32, w: f32, h: f32) -> Result<Rect, RenderError> {
     Rect::from_xywh(x, y, w, h)
         .ok_or_else(|| RenderError::Pdf(format!("矩形无效：{x},{y},{w},{h}")))
 }
 
-fn stroke_rect(surface: &mut Surface<'_>, r: Rect, stroke_with: Stroke) {
+pub(crate) fn stroke_rect(surface: &mut Surface<'_>, r: Rect, stroke_with: Stroke) {
     let mut path = PathBuilder::new();
     path.push_rect(r);
     if let Some(path) = path.finish() {
@@ -184,7 +184,7 @@ fn stroke_rect(surface: &mut Surface<'_>, r: Rect, stroke_with: Stroke) {
     }
 }
 
-fn fill_rect(surface: &mut Surface<'_>, r: Rect, fill_with: Fill) {
+pub(crate) fn fill_rect(surface: &mut Surface<'_>, r: Rect, fill_with: Fill) {
     let mut path = PathBuilder::new();
     path.push_rect(r);
     if let Some(path) = path.finish() {
@@ -194,7 +194,12 @@ fn fill_rect(surface: &mut Surface<'_>, r: Rect, fill_with: Fill) {
     }
 }
 
-fn line(surface: &mut Surface<'_>, from: (f32, f32), to: (f32, f32), stroke_with: Stroke) {
+pub(crate) fn line(
+    surface: &mut Surface<'_>,
+    from: (f32, f32),
+    to: (f32, f32),
+    stroke_with: Stroke,
+) {
     let mut path = PathBuilder::new();
     path.move_to(from.0, from.1);
     path.line_to(to.0, to.1);

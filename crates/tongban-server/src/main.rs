@@ -4,6 +4,7 @@
 
 mod admin_cmd;
 mod bench;
+mod bench_dashboard;
 mod bench_http;
 mod bench_import;
 mod bench_indicators;
@@ -15,6 +16,7 @@ mod bench_md;
 mod bench_report;
 mod bench_search;
 mod bench_search_report;
+mod bulletins_cmd;
 mod calendar_cmd;
 mod context;
 mod demo;
@@ -112,10 +114,27 @@ enum Command {
         #[command(subcommand)]
         command: licence_cmd::LicenceCommand,
     },
+    /// 考核与通报: draft a month's 两书一函.
+    Bulletins {
+        #[command(subcommand)]
+        command: BulletinsCommand,
+    },
     /// The indicators (统计指标) computed from the event log.
     Indicators {
         #[command(subcommand)]
         command: IndicatorsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BulletinsCommand {
+    /// Draft the letters a month's assessment calls for (idempotent).
+    Draft {
+        /// The month assessed, e.g. 2026-10.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -326,6 +345,21 @@ enum BenchCommand {
         #[arg(long, value_name = "PATH")]
         write_md: Option<PathBuf>,
     },
+    /// p99 of GET /bureau (the bureau's dashboard) on the demo-size data; goal ≤ 100 ms.
+    Dashboard {
+        /// Measured requests in all.
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// Applications of history to seed (the demo's year by default).
+        #[arg(long, default_value_t = crate::settings::DEFAULT_DEMO_APPLICATIONS as usize)]
+        cases: usize,
+        /// Directory for the fresh SQLite file (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -435,6 +469,31 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 upstream::status(&app).await
             };
+            app.store().close().await;
+            code
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Dashboard {
+                    requests,
+                    clients,
+                    cases,
+                    dir,
+                },
+        } => {
+            bench_dashboard::run(&bench_dashboard::DashboardBenchOptions {
+                requests,
+                clients,
+                cases,
+                dir,
+            })
+            .await
+        }
+        Command::Bulletins {
+            command: BulletinsCommand::Draft { month, config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            let code = bulletins_cmd::draft(&app, &month).await;
             app.store().close().await;
             code
         }

@@ -40,6 +40,26 @@ impl Periodic {
     }
 }
 
+/// How often the 两书一函 of the month that ended last are drafted (idempotent: a letter
+/// already drafted is left alone, so running every hour only catches the month's end).
+pub const DRAFT_LETTERS_EVERY: Duration = Duration::from_secs(3600);
+
+/// Drafts the 两书一函 of the month that ended last every `every` until stopped.
+pub fn spawn_letter_drafter(app: tongban_app::App, every: Duration) -> Periodic {
+    Periodic::spawn(every, move || {
+        let app = app.clone();
+        async move {
+            match app.draft_letters_for_last_month().await {
+                Ok(r) if r.drafted > 0 => {
+                    tracing::info!(month = %r.month, drafted = r.drafted, "letters drafted")
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "drafting letters failed"),
+            }
+        }
+    })
+}
+
 /// How often the indicator projector reads the new events of the log.
 pub const INDICATORS_EVERY: Duration = Duration::from_secs(30);
 

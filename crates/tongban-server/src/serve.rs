@@ -40,6 +40,8 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     let dispatcher = notify::spawn_dispatcher(app.clone(), notify::DISPATCH_EVERY);
     let pusher = upstream::spawn_pusher(app.clone(), upstream::PUSH_EVERY);
     let sweeper = spawn_sweeper(app.clone(), SWEEP_EVERY);
+    let drafter =
+        crate::periodic::spawn_letter_drafter(app.clone(), crate::periodic::DRAFT_LETTERS_EVERY);
     let projector =
         crate::periodic::spawn_indicator_projector(app.clone(), crate::periodic::INDICATORS_EVERY);
     let store = app.store().clone();
@@ -47,6 +49,7 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     dispatcher.stop().await;
     pusher.stop().await;
     sweeper.stop().await;
+    drafter.stop().await;
     projector.stop().await;
     store.close().await;
     served.context("serving HTTP")?;

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod applications;
+mod bulletins;
 mod bundles;
 mod calendar;
 mod catalog;
@@ -37,6 +38,7 @@ pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
 };
 pub use applications::{ApplicationRow, MandateRow, QueueScope};
+pub use bulletins::{AssessmentSettingsRow, LetterFilter, LetterRow};
 pub use bundles::BundleRow;
 pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};

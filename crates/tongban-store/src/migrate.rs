@@ -115,6 +115,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 11,
+        description: "assessment settings and letters (两书一函)",
+        portable: include_str!("../migrations/0011_bulletins.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

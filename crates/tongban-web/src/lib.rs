@@ -6,6 +6,7 @@
 //! back; they hold no business rules.
 
 mod api;
+pub mod bureau_docs;
 mod context;
 mod error;
 pub mod export;
@@ -13,6 +14,7 @@ mod i18n;
 mod metrics;
 mod pages;
 mod state;
+pub mod svg_chart;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 mod engines;
 mod stories_accounts;
 mod stories_applications;
+mod stories_bulletins;
 mod stories_catalog;
 mod stories_catalog_queue;
 mod stories_evaluations;

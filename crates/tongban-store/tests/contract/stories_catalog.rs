@@ -549,9 +549,21 @@ async fn migrations_are_recorded_per_engine_and_an_edited_one_is_refused(db: &Te
             .unwrap();
     assert_eq!(
         versions,
-        [(1,), (2,), (3,), (4,), (5,), (6,), (7,), (8,), (9,), (10,)]
+        [
+            (1,),
+            (2,),
+            (3,),
+            (4,),
+            (5,),
+            (6,),
+            (7,),
+            (8,),
+            (9,),
+            (10,),
+            (11,)
+        ]
     );
-    assert_eq!(Store::schema_version(), 10);
+    assert_eq!(Store::schema_version(), 11);
     let reopened = Store::open(&StoreOptions::new(&db.url), NOW_MS)
         .await
         .unwrap();

@@ -7,6 +7,7 @@ pub(crate) mod applications;
 mod audit;
 mod auth;
 mod bundles;
+mod bureau;
 mod calendar;
 mod caller;
 mod catalog;
@@ -186,6 +187,21 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/work/applications/{id}/phone-evaluations",
         Access::Scoped,
     ),
+    ("get", "/api/v1/bureau/dashboard", Access::Scoped),
+    ("get", "/api/v1/bureau/counties/{code}", Access::Scoped),
+    ("get", "/api/v1/bureau/assessment", Access::Scoped),
+    (
+        "get",
+        "/api/v1/bureau/bulletins/{kind}/{period}",
+        Access::Scoped,
+    ),
+    ("get", "/api/v1/bureau/letters", Access::Scoped),
+    ("post", "/api/v1/bureau/letters/draft", Access::Scoped),
+    ("get", "/api/v1/bureau/letters/{id}", Access::Scoped),
+    ("put", "/api/v1/bureau/letters/{id}", Access::Scoped),
+    ("post", "/api/v1/bureau/letters/{id}/send", Access::Scoped),
+    ("get", "/api/v1/bureau/weights", Access::Scoped),
+    ("put", "/api/v1/bureau/weights", Access::Scoped),
     ("get", "/api/v1/indicators", Access::Scoped),
     ("get", "/api/v1/indicators/cases", Access::Scoped),
     ("get", "/api/v1/indicators/formulas", Access::Public),
@@ -331,6 +347,21 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/work/applications/{id}/phone-evaluations",
             post(evaluations::record_phone),
         )
+        .route("/bureau/dashboard", get(bureau::dashboard))
+        .route("/bureau/counties/{code}", get(bureau::county))
+        .route("/bureau/assessment", get(bureau::assessment))
+        .route("/bureau/bulletins/{kind}/{period}", get(bureau::bulletin))
+        .route("/bureau/letters", get(bureau::letters))
+        .route("/bureau/letters/draft", post(bureau::draft))
+        .route(
+            "/bureau/letters/{id}",
+            get(bureau::letter).put(bureau::edit_letter),
+        )
+        .route("/bureau/letters/{id}/send", post(bureau::send_letter))
+        .route(
+            "/bureau/weights",
+            get(bureau::weights).put(bureau::change_weights),
+        )
         .route("/indicators", get(indicators::table))
         .route("/indicators/cases", get(indicators::cases))
         .route("/indicators/formulas", get(indicators::formulas))
@@ -371,6 +402,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         evaluations::rate, evaluations::summary, evaluations::start_window_service,
         evaluations::queue, evaluations::one, evaluations::act, evaluations::appeals,
         evaluations::record_phone,
+        bureau::dashboard, bureau::county, bureau::assessment, bureau::bulletin,
+        bureau::letters, bureau::draft, bureau::letter, bureau::edit_letter,
+        bureau::send_letter, bureau::weights, bureau::change_weights,
         indicators::table, indicators::cases, indicators::formulas,
     ),
     modifiers(&BearerAuth),
@@ -387,6 +421,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         (name = "lists", description = "权责清单、行政许可事项清单与公共资源交易监管清单：年度版本与动态调整"),
         (name = "licences", description = "电子证照：公开核验（无需登录，每次核验记入用证记录）、证照目录与互通互认清单、公布的签名公钥与签名的状态列表；我的卡包、用证记录、分享，部门依用证事由调用申请人证照，证照免提交；颁发部门的证照列表、手工签发、暂停/恢复/注销、历史证照批量导入、签名密钥更换"),
         (name = "evaluations", description = "政务服务好差评：申请人对办结办件的评价（一事一评）、窗口服务评价码（一次一评）、电话评价记录，差评核实、整改或解释说明、回访、办结与申诉复核，以及公开的评价结果"),
+        (name = "bulletins", description = "考核与通报：督查驾驶舱、月考核排名（权重与分数线可配置）、周通报、月考核通报、季调度通报、两书一函（自动起草、修改、发送）"),
         (name = "indicators", description = "统计指标：按部门、县区、乡镇、大厅、事项和周期的全部指标，指标背后的办件，以及公开的计算公式"),
     )
 )]

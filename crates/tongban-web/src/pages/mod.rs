@@ -9,6 +9,9 @@ mod admin_list_import;
 mod applications;
 mod auth;
 mod bundles;
+mod bureau;
+mod bureau_letters;
+mod bureau_reports;
 mod calendar;
 mod case_form;
 mod case_licences;
@@ -282,6 +285,42 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/work/evaluations/{id}/rater",
             post(work_evaluations::rater),
+        )
+        .route("/bureau", get(bureau::dashboard))
+        .route("/bureau/counties/{code}", get(bureau::county))
+        .route("/bureau/cases", get(bureau::cases))
+        .route("/bureau/assessment", get(bureau_reports::assessment))
+        .route(
+            "/bureau/assessment/export.xlsx",
+            get(bureau_reports::assessment_xlsx),
+        )
+        .route(
+            "/bureau/assessment/export.pdf",
+            get(bureau_reports::assessment_pdf),
+        )
+        .route(
+            "/bureau/bulletins/{kind}/{period}",
+            get(bureau_reports::bulletin),
+        )
+        .route(
+            "/bureau/bulletins/{kind}/{period}/export.xlsx",
+            get(bureau_reports::bulletin_xlsx),
+        )
+        .route(
+            "/bureau/bulletins/{kind}/{period}/export.pdf",
+            get(bureau_reports::bulletin_pdf),
+        )
+        .route("/bureau/letters", get(bureau_letters::list))
+        .route("/bureau/letters/draft", post(bureau_letters::draft))
+        .route(
+            "/bureau/letters/{id}",
+            get(bureau_letters::show).post(bureau_letters::edit),
+        )
+        .route("/bureau/letters/{id}/send", post(bureau_letters::send))
+        .route("/bureau/letters/{id}/letter.pdf", get(bureau_letters::pdf))
+        .route(
+            "/bureau/weights",
+            get(bureau_letters::weights).post(bureau_letters::save_weights),
         )
         .route("/indicators/formulas", get(indicators::formulas))
         .route("/work/indicators", get(indicators::table))

@@ -17,7 +17,9 @@ fn concrete(path: &str, method: &str, item_id: &str) -> String {
         .replace("{year}", year)
         .replace("{version}", "1")
         .replace("{list}", "power")
-        .replace("{edition}", "2023");
+        .replace("{edition}", "2023")
+        .replace("{kind}", "month")
+        .replace("{period}", "2026-10");
     if path.ends_with("/imports") {
         format!("{path}?edition=2024&dry_run=true")
     } else if path.contains("/halls/") {
@@ -47,6 +49,11 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         })),
         ("post", "/api/v1/calendar/due-date") => {
             Some(json!({ "accepted_on": "2025-09-26", "working_days": 20 }))
+        }
+        ("post", "/api/v1/bureau/letters/draft") => Some(json!({ "month": "2026-10" })),
+        ("put", p) if p.starts_with("/api/v1/bureau/letters/") => Some(json!({ "body": "正文" })),
+        ("put", "/api/v1/bureau/weights") => {
+            Some(json!({ "weights": { "good_rate": 1 }, "threshold": "80" }))
         }
         ("post", "/api/v1/validate") => {
             Some(json!({ "kind": "uscc", "values": ["91350200776049653A"] }))

@@ -1,0 +1,30 @@
+//! 考核与通报: the monthly assessment's settings (weights and threshold, versioned), the
+//! assessment and the bulletins computed from the indicator engine's counters, and the
+//! 两书一函 — drafted automatically after a month, edited and sent by a supervisor, read by
+//! the unit they are written to.
+//!
+//! Who may: `bureau_supervisor` and `system_admin` do everything here; a `dept_admin` reads
+//! the letters written to its own unit.
+
+mod compute;
+mod counters;
+mod dashboard;
+mod letters;
+mod settings;
+
+pub use compute::Assessment;
+pub use dashboard::{CountyView, Dashboard, TREND_MONTHS};
+pub use letters::{DraftReport, LetterQuery, LetterView};
+pub use settings::AssessmentSettings;
+
+use tongban_domain::Role;
+
+use crate::{AppError, Principal};
+
+/// The roles that run assessments, bulletins and letters.
+pub const BUREAU_ROLES: [Role; 2] = [Role::BureauSupervisor, Role::SystemAdmin];
+
+/// Refuses anyone but a supervisor or a system admin.
+pub(crate) fn require_bureau(who: &Principal) -> Result<(), AppError> {
+    who.require_role(&BUREAU_ROLES).map(|_| ())
+}
