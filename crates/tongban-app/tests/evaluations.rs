@@ -247,6 +247,82 @@ async fn nobody_rates_on_the_applicant_s_behalf() {
     }
 }
 
+#[tokio::test]
+async fn a_handler_records_a_phone_rating_under_the_case_number_the_caller_reads_out() {
+    let w = world().await;
+    let (id, citizen) = completed_case(&w, "k-phone").await;
+    let number = w
+        .app
+        .store()
+        .application(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .number;
+    let handler = staff(&w.app, "handler").await;
+    let clerk = staff(&w.app, "clerk").await;
+    let refused = w
+        .app
+        .record_phone_rating(
+            &clerk,
+            &number,
+            &rating(Satisfaction::Satisfied, true),
+            "满意",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_of(refused),
+        "forbidden",
+        "only a 好差评处理人员 records calls"
+    );
+    let unknown = w
+        .app
+        .record_phone_rating(
+            &handler,
+            "NOPE-1",
+            &rating(Satisfaction::Satisfied, true),
+            "满意",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(unknown), "not_found");
+    let receipt = w
+        .app
+        .record_phone_rating(
+            &handler,
+            &format!(" {number} "),
+            &rating(Satisfaction::Satisfied, true),
+            "办得挺快，谢谢",
+        )
+        .await
+        .unwrap();
+    let events = w
+        .app
+        .store()
+        .events_of("evaluation", &receipt.evaluation_id)
+        .await
+        .unwrap();
+    let facts: tongban_domain::evaluation::RatedFacts =
+        serde_json::from_str(&events[0].payload).unwrap();
+    assert_eq!(facts.channel, EvalChannel::Phone);
+    let again = w
+        .app
+        .rate_application(
+            &citizen,
+            &id,
+            EvalStage::Completed,
+            &rating(Satisfaction::VerySatisfied, true),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_of(again),
+        "evaluation.already_rated",
+        "the call counted as the applicant's one rating"
+    );
+}
+
 /// The token in the invitation's SMS link.
 async fn invitation_token(w: &World, id: &str) -> String {
     let notice = w

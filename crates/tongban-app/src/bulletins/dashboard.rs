@@ -50,10 +50,11 @@ pub struct CountyView {
 }
 
 impl App {
-    /// The month asked for (`2026-10`), or the current one.
-    pub(crate) fn month_or_current(&self, month: Option<&str>) -> Result<Period, AppError> {
+    /// The month asked for (`2026-10`), or by default the last complete month: the month the
+    /// bureau assesses (the current one is still filling up).
+    pub(crate) fn month_or_last(&self, month: Option<&str>) -> Result<Period, AppError> {
         match month.map(str::trim).filter(|m| !m.is_empty()) {
-            None => Ok(Period::containing(PeriodKind::Month, self.today())),
+            None => Ok(Period::containing(PeriodKind::Month, self.today()).previous()),
             Some(m) => match Period::parse(m) {
                 Ok(p) if p.kind == PeriodKind::Month => Ok(p),
                 _ => Err(AppError::field(
@@ -65,14 +66,14 @@ impl App {
         }
     }
 
-    /// The dashboard for a month (default: the current one).
+    /// The dashboard for a month (default: the last complete one).
     pub async fn bureau_dashboard(
         &self,
         who: &Principal,
         month: Option<&str>,
     ) -> Result<Dashboard, AppError> {
         require_bureau(who)?;
-        let month = self.month_or_current(month)?;
+        let month = self.month_or_last(month)?;
         let settings = self.current_assessment_settings().await?;
         let trend = self
             .indicator_trend(who, PeriodKind::Month, &month, TREND_MONTHS, None)
@@ -111,7 +112,7 @@ impl App {
             .division(&code)
             .await?
             .ok_or(AppError::NotFound("该县（区）"))?;
-        let month = self.month_or_current(month)?;
+        let month = self.month_or_last(month)?;
         let settings = self.current_assessment_settings().await?;
         let trend = self
             .indicator_trend(

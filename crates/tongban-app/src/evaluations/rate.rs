@@ -453,15 +453,20 @@ impl App {
         if *role != Role::EvaluationHandler {
             return Err(AppError::Forbidden);
         }
-        let row = self
-            .store
-            .application(id)
-            .await?
-            .ok_or(AppError::NotFound("该办件"))?;
+        // The caller reads out the 办件编号 printed on their notices; the internal id works too.
+        let id = id.trim();
+        let row = match self.store.application_by_number(id).await? {
+            Some(row) => row,
+            None => self
+                .store
+                .application(id)
+                .await?
+                .ok_or(AppError::NotFound("该办件"))?,
+        };
         if !crate::applications::covers(unit, &row.department_id, &row.division_code) {
             return Err(AppError::Forbidden);
         }
-        let app = self.rateable_case(id, EvalStage::Completed).await?;
+        let app = self.rateable_case(&row.id, EvalStage::Completed).await?;
         let words = caller_words.trim();
         if words.is_empty() {
             return Err(AppError::field(

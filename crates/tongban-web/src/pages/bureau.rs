@@ -326,10 +326,10 @@ pub struct CasesPage {
 pub const PER_PAGE: u32 = 50;
 
 /// Reads the drill-down's parameters into a filter.
-pub fn case_filter(q: &CasesParams, today_month: Period) -> Result<CaseFilter, WebError> {
+pub fn case_filter(q: &CasesParams, default_month: Period) -> Result<CaseFilter, WebError> {
     let bad = |m: &str| WebError::BadRequest(m.to_string());
     let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
-        None => today_month,
+        None => default_month,
         Some(p) => Period::parse(p).map_err(|e| bad(&e.to_string()))?,
     };
     let unit = match (q.dimension.as_deref(), q.unit.as_deref()) {
@@ -418,8 +418,8 @@ pub async fn cases(
         Ok(who) => who,
         Err(redirect) => return Ok(redirect.into_response()),
     };
-    let today = Period::containing(PeriodKind::Month, state.app.now().date());
-    let f = case_filter(&q, today)?;
+    let last_month = Period::containing(PeriodKind::Month, state.app.now().date()).previous();
+    let f = case_filter(&q, last_month)?;
     let page = state.app.indicator_cases(who, f.clone()).await?;
     Ok(no_store(
         CasesPage::new(viewer.chrome(), &q, &f, page).into_response(),

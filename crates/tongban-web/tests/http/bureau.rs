@@ -236,6 +236,31 @@ async fn the_dashboard_shows_the_same_figures_as_the_api() {
 }
 
 #[tokio::test]
+async fn without_a_month_the_dashboard_shows_the_last_complete_month() {
+    let app = spawn_app().await;
+    with_three_months(&app).await;
+    let token = app.token("supervisor", PASSWORD).await;
+    let (status, api) = app
+        .call("GET", "/api/v1/bureau/dashboard", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{api}");
+    assert_eq!(api["month"], "2026-10", "today is 2026-11-25");
+    assert_eq!(api["completed"], 200);
+    let supervisor = browser(&app, "supervisor", PASSWORD).await;
+    let (_, html) = get(&app, &supervisor, "/bureau").await;
+    assert!(
+        html.contains("2026年10月"),
+        "the page names the month it shows"
+    );
+    assert!(html.contains("<strong class=\"tile-value\">200</strong>"));
+    let (_, cases) = get(&app, &supervisor, "/bureau/cases").await;
+    assert!(
+        cases.contains("2026年10月"),
+        "the cases behind it are October's too"
+    );
+}
+
+#[tokio::test]
 async fn a_letter_is_drafted_once_edited_sent_once_and_the_unit_hears_of_it() {
     let app = spawn_app().await;
     with_three_months(&app).await;
