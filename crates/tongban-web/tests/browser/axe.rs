@@ -60,6 +60,7 @@ pub async fn check(browser: &Browser, axe: Option<&str>, page: &str) {
 /// The serious and critical violations axe finds on the current page (minor and moderate
 /// ones are printed, not returned).
 pub async fn serious_on(browser: &Browser, axe: &str, page: &str) -> Vec<String> {
+    let started = std::time::Instant::now();
     browser.script(axe, json!([])).await;
     let results = browser
         .async_script(
@@ -82,6 +83,7 @@ pub async fn serious_on(browser: &Browser, axe: &str, page: &str) -> Vec<String>
         .filter(|v| !matches!(v["impact"].as_str(), Some("serious" | "critical")))
         .filter_map(|v| v["id"].as_str())
         .collect();
+    eprintln!("axe on {page}: {} ms", started.elapsed().as_millis());
     if !lesser.is_empty() {
         eprintln!("axe on {page}: minor or moderate: {}", lesser.join(", "));
     }

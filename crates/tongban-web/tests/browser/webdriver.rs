@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 /// The key under which W3C WebDriver returns an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// Windows narrower than this are phones (Chromium's device emulation).
+const PHONE_BELOW: u32 = 500;
+
 /// How long a page condition is polled before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -97,22 +100,33 @@ impl Browser {
             session: String::new(),
         };
         browser.wait_until_ready().await;
+        let mut chrome = json!({
+            "binary": chromium_path(),
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-extensions",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--mute-audio",
+                "--lang=zh-CN",
+                format!("--window-size={},{height}", width.max(PHONE_BELOW)),
+            ],
+        });
+        if width < PHONE_BELOW {
+            // A headless window is at least 500 px wide: narrower means a phone, emulated.
+            chrome["mobileEmulation"] = json!({ "deviceMetrics": {
+                "width": width, "height": height, "pixelRatio": 3.0, "mobile": true, "touch": true,
+            }});
+        }
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
-                "goog:chromeOptions": {
-                    "binary": chromium_path(),
-                    "args": [
-                        "--headless=new",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-dev-shm-usage",
-                        "--disable-extensions",
-                        "--no-first-run",
-                        "--lang=zh-CN",
-                        format!("--window-size={width},{height}"),
-                    ],
-                },
+                "goog:chromeOptions": chrome,
             }}
         });
         let value = browser.command("POST", "/session", capabilities).await;
