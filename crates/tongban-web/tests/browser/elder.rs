@@ -1,7 +1,8 @@
 //! The 长者版 on a phone-sized window (390×844): the citizen switches to elder mode from the
 //! header, applies one question per page with 下一步 (uploading each material on its own page),
 //! submits from the check page and reads where the case stands in one sentence; no page
-//! scrolls sideways, and every page passes the axe-core scan.
+//! scrolls sideways. A question page, an upload page, the check page and the case page pass
+//! the axe-core scan (the elder home page is scanned with the public pages).
 
 use serde_json::json;
 
@@ -44,7 +45,6 @@ async fn in_elder_mode_on_a_phone_a_citizen_applies_one_question_at_a_time() {
         "the page is in 长者版"
     );
     fits_the_width(&b).await;
-    axe::check(&b, axe, "the elder home page").await;
 
     open_guide_by_search(&b, &app).await;
     fits_the_width(&b).await;

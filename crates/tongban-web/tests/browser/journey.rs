@@ -2,7 +2,7 @@
 //! (fills the form, uploads every material, checks and submits); the window clerk accepts
 //! (受理); the reviewer and the approver approve, which issues the licence; the clerk delivers;
 //! the citizen finds the licence in the 卡包, checks it on the public verify page and rates the
-//! case (好差评). Every page on the way passes the axe-core scan.
+//! case (好差评). Each kind of page on the way passes the axe-core scan once.
 
 use crate::steps::{case_id_of, open_from_queue, open_guide_by_search, sign_in, sign_out};
 use crate::support::{
@@ -73,8 +73,10 @@ async fn staff_acts(
     axe: Option<&str>,
 ) {
     sign_in(b, app, login, STAFF_PASSWORD).await;
-    b.goto(&app.url("/work")).await;
-    axe::check(b, axe, "the work queue").await;
+    if axe.is_some() {
+        b.goto(&app.url("/work")).await;
+        axe::check(b, axe, "the work queue").await;
+    }
     open_from_queue(b, app, case_id).await;
     axe::check(b, axe, "the staff case page").await;
     if action == "approve" {
@@ -98,7 +100,7 @@ async fn a_citizen_applies_staff_accept_and_approve_and_the_issued_licence_verif
 
     let case_id = citizen_applies(&b, &app, axe).await;
     staff_acts(&b, &app, &case_id, CLERK, "accept", "办理中", axe).await;
-    staff_acts(&b, &app, &case_id, REVIEWER, "approve", "办理中", axe).await;
+    staff_acts(&b, &app, &case_id, REVIEWER, "approve", "办理中", None).await;
     staff_acts(&b, &app, &case_id, APPROVER, "approve", LICENCE_NAME, None).await;
     staff_acts(&b, &app, &case_id, CLERK, "deliver", "已办结", None).await;
 
