@@ -326,6 +326,10 @@ enum BenchCommand {
         /// Write the results as the "Indicators" section of this markdown file.
         #[arg(long, value_name = "PATH")]
         write_md: Option<PathBuf>,
+        /// Write the generated rollup rows unit by unit (a month's rows scattered: the worst
+        /// case) instead of day by day as the projector writes them.
+        #[arg(long)]
+        rollups_by_unit: bool,
     },
     /// Catalogue search latency (p50/p90/p99) over the demo catalogue, SQLite and PostgreSQL.
     Search {
@@ -507,6 +511,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     skip_sqlite,
                     dir,
                     write_md,
+                    rollups_by_unit,
                 },
         } => {
             context::init_logging(settings::LogFormat::Text);
@@ -517,6 +522,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 pg_url,
                 skip_sqlite,
                 dir,
+                rollups_by_day: !rollups_by_unit,
             })
             .await?;
             println!();

@@ -24,12 +24,16 @@ pub struct BenchUnits {
 
 impl Store {
     /// Empties the indicator tables and fills them with `apps` facts and `ratings` ratings
-    /// and the rollups of both.
+    /// and the rollups of both. With `rollups_by_day` the rollup rows are written day by day,
+    /// as the projector writes them when it follows the log (cases complete day after day);
+    /// without it they are written unit by unit, which scatters a month's rows over the table
+    /// (the worst case for reading one month).
     pub async fn bench_generate_indicators(
         &self,
         units: &BenchUnits,
         apps: i64,
         ratings: i64,
+        rollups_by_day: bool,
     ) -> Result<(), StoreError> {
         let p = &self.pool;
         for sql in [
@@ -213,8 +217,9 @@ impl Store {
                      SELECT {key}, day, {parent}, county, {rating_cols}
                      FROM indicator_ratings
                  ) AS u
-                 WHERE k <> '' GROUP BY k, day",
+                 WHERE k <> '' GROUP BY k, day{order}",
                 cols = COUNTER_COLUMNS.join(", "),
+                order = if rollups_by_day { " ORDER BY day, k" } else { "" },
             );
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
         }

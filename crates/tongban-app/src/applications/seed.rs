@@ -311,3 +311,7 @@ fn run_case(
     }
     Ok((app, log))
 }
+
+#[cfg(test)]
+#[path = "seed_figures_tests.rs"]
+mod figures_tests;

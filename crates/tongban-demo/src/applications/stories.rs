@@ -219,7 +219,7 @@ impl<'p, 'a> CaseCtx<'p, 'a> {
         } else if budget == 0 {
             0
         } else {
-            ((n as u32 % budget.max(1)) / 2).min(budget)
+            (n as u32 % budget.max(1)).min(budget)
         };
         s.wait(days, (n % 400) as i64);
     }
