@@ -1,0 +1,1 @@
+//! `tongban backup` under write load, and a restore from its copy.

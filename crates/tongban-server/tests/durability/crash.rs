@@ -1,0 +1,125 @@
+//! SIGKILL at random moments under write load, restart, and prove that every acknowledged
+//! write is present and whole, that every case equals the fold of its events and that the
+//! audit chain verifies. `TONGBAN_CRASH_KILLS` sets the number of kills (default 200),
+//! `TONGBAN_CRASH_SEED` replays a run's kill delays (printed at the start).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
+
+use crate::load::{Target, Worker};
+use crate::server::{Sandbox, all_output};
+use crate::{seed, sql};
+
+/// Concurrent citizens writing.
+const WORKERS: usize = 4;
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+/// `tongban audit verify` and `tongban applications verify` both succeed, and SQLite finds the
+/// file sound.
+async fn verify_offline(sandbox: &Sandbox, after: &str) {
+    for args in [["audit", "verify"], ["applications", "verify"]] {
+        let out = sandbox.run(&args);
+        assert!(
+            out.status.success(),
+            "{} after {after}: {}",
+            args.join(" "),
+            all_output(&out)
+        );
+    }
+    assert_eq!(sql::integrity(&sandbox.db()).await, "ok", "after {after}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_at_random_moments_under_write_load_loses_no_acknowledged_write() {
+    let kills = env_u64("TONGBAN_CRASH_KILLS").unwrap_or(200);
+    let seed = env_u64("TONGBAN_CRASH_SEED").unwrap_or_else(rand::random);
+    println!("crash test: {kills} kills, TONGBAN_CRASH_SEED={seed}");
+    let began = Instant::now();
+    let sandbox = Sandbox::new("crash");
+    let seeded = seed::seed(&sandbox, WORKERS).await;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut workers: Vec<Worker> = (0..WORKERS)
+        .map(|i| Worker::new(i, &seeded.citizens[i % seeded.citizens.len()], seed))
+        .collect();
+    // Sign-ins hash passwords slowly; they are done once, undisturbed, and the sessions must
+    // then survive every kill.
+    let mut server = sandbox.serve();
+    let target = Target::new(&server.wait_ready().await, sandbox.uploads(), &seeded);
+    for worker in &mut workers {
+        worker.sign_in(&target).await.unwrap();
+    }
+    server.kill();
+    let mut during_start_up = 0;
+    for kill in 1..=kills {
+        let mut server = sandbox.serve();
+        // One kill in ten lands while the process is still starting.
+        if rng.random_bool(0.1) {
+            tokio::time::sleep(Duration::from_millis(rng.random_range(0..40))).await;
+            server.kill();
+            during_start_up += 1;
+            continue;
+        }
+        let base = server.wait_ready().await;
+        let target = Arc::new(Target::new(&base, sandbox.uploads(), &seeded));
+        let running: Vec<_> = workers
+            .into_iter()
+            .map(|mut worker| {
+                let target = target.clone();
+                tokio::spawn(async move {
+                    worker.run(&target).await;
+                    worker
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(rng.random_range(20..400))).await;
+        server.kill();
+        workers = Vec::with_capacity(WORKERS);
+        for worker in running {
+            workers.push(worker.await.unwrap());
+        }
+        if std::env::var("TONGBAN_CRASH_TRACE").is_ok() {
+            let writes: u64 = workers.iter().map(|w| w.acked_writes).sum();
+            println!("kill {kill}: {writes} writes, {:.1} s", began.elapsed().as_secs_f64());
+        }
+        if kill % 50 == 0 {
+            verify_offline(&sandbox, &format!("kill {kill}")).await;
+        }
+    }
+    // A last, undisturbed start: settle what was in flight and read every case back.
+    let mut server = sandbox.serve();
+    let base = server.wait_ready().await;
+    let target = Target::new(&base, sandbox.uploads(), &seeded);
+    for worker in &mut workers {
+        worker
+            .settle(&target)
+            .await
+            .unwrap_or_else(|_| panic!("the server went away while settling:\n{}", server.tail()));
+    }
+    server.kill();
+    verify_offline(&sandbox, "the last kill").await;
+    let rows = sql::applications(&sandbox.db()).await;
+    let keys: u64 = workers.iter().map(Worker::keys_used).sum();
+    assert_eq!(
+        rows.len() as u64,
+        keys,
+        "each idempotency key made exactly one case, retried across kills or not"
+    );
+    let cases: usize = workers.iter().map(|w| w.ledger.len()).sum();
+    let accepted = rows.iter().filter(|r| r.2 == "in_progress").count();
+    let writes: u64 = workers.iter().map(|w| w.acked_writes).sum();
+    assert!(
+        accepted > 0 && writes > kills,
+        "the load got nowhere: {writes} writes"
+    );
+    println!(
+        "crash test: {kills} kills ({during_start_up} during start-up), {writes} acknowledged \
+         writes, {cases} cases ({accepted} accepted), all present and whole; {:.1} s",
+        began.elapsed().as_secs_f64()
+    );
+}
