@@ -85,7 +85,10 @@ async fn a_server_killed_at_random_moments_under_write_load_loses_no_acknowledge
         }
         if std::env::var("TONGBAN_CRASH_TRACE").is_ok() {
             let writes: u64 = workers.iter().map(|w| w.acked_writes).sum();
-            println!("kill {kill}: {writes} writes, {:.1} s", began.elapsed().as_secs_f64());
+            println!(
+                "kill {kill}: {writes} writes, {:.1} s",
+                began.elapsed().as_secs_f64()
+            );
         }
         if kill % 50 == 0 {
             verify_offline(&sandbox, &format!("kill {kill}")).await;

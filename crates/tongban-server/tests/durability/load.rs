@@ -180,7 +180,10 @@ impl Worker {
                 let attached = attached(view);
                 match target.required.iter().find(|m| !attached.contains_key(*m)) {
                     Some(material) => self.upload(target, &id, &material.clone()).await,
-                    None => self.act(target, &id, json!({ "action": "submit" }), false).await,
+                    None => {
+                        self.act(target, &id, json!({ "action": "submit" }), false)
+                            .await
+                    }
                 }
             }
             "submitted" => {
@@ -239,8 +242,12 @@ impl Worker {
 
     /// Reads a case and asserts it holds everything acknowledged about it, whole.
     async fn check(&self, target: &Target, token: &str, id: &str) -> Result<Value, Down> {
-        let (status, view) =
-            send(target.get(&format!("/applications/{id}")).bearer_auth(token)).await?;
+        let (status, view) = send(
+            target
+                .get(&format!("/applications/{id}"))
+                .bearer_auth(token),
+        )
+        .await?;
         assert_eq!(
             status,
             StatusCode::OK,
@@ -302,9 +309,15 @@ impl Worker {
         assert_eq!(status, StatusCode::CREATED, "start {}: {view}", current.key);
         let id = view["id"].as_str().unwrap_or_default().to_string();
         if let Some(acked) = self.ledger.get(&id) {
-            panic!("idempotency key {} answered with another key's case {id}: {acked:?}", current.key);
+            panic!(
+                "idempotency key {} answered with another key's case {id}: {acked:?}",
+                current.key
+            );
         }
-        assert_eq!(view["status"], "draft", "a case answered to a repeated start moved on: {view}");
+        assert_eq!(
+            view["status"], "draft",
+            "a case answered to a repeated start moved on: {view}"
+        );
         self.ledger.insert(
             id,
             Acked {
@@ -339,7 +352,13 @@ impl Worker {
         Ok(())
     }
 
-    async fn act(&mut self, target: &Target, id: &str, body: Value, clerk: bool) -> Result<(), Down> {
+    async fn act(
+        &mut self,
+        target: &Target,
+        id: &str,
+        body: Value,
+        clerk: bool,
+    ) -> Result<(), Down> {
         let token = if clerk {
             self.clerk_token.clone()
         } else {

@@ -28,7 +28,9 @@ pub async fn seed(sandbox: &Sandbox, citizens: usize) -> Seeded {
         .unwrap();
     let mut config = AppConfig::new(hex_decode(SECRET_HEX));
     config.licence_master_key = Some([0x42; 16]);
-    let app = App::new(store, Arc::new(SystemClock), config).await.unwrap();
+    let app = App::new(store, Arc::new(SystemClock), config)
+        .await
+        .unwrap();
     let city = tongban_demo::generate(&DemoConfig {
         seed: 7,
         citizens,

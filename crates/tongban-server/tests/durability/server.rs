@@ -63,10 +63,7 @@ impl Sandbox {
 
     /// Runs `tongban ARGS` to completion.
     pub fn run(&self, args: &[&str]) -> Output {
-        self.command(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+        self.command(args).stdin(Stdio::null()).output().unwrap()
     }
 
     /// Starts `tongban serve` on a port the system picks.
