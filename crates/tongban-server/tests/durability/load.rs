@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
@@ -138,6 +139,39 @@ impl Worker {
             if self.step(target).await.is_err() {
                 return;
             }
+        }
+    }
+
+    /// Takes `steps` steps on a server that stays up.
+    pub async fn run_steps(&mut self, target: &Target, steps: usize) -> Result<(), Down> {
+        for _ in 0..steps {
+            self.step(target).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes until `stop` is set (or the server goes away).
+    pub async fn run_until(&mut self, target: &Target, stop: &AtomicBool) {
+        while !stop.load(Ordering::SeqCst) {
+            if self.step(target).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// A worker that knows what was acknowledged so far and has no case in flight.
+    pub fn acknowledged_so_far(&self) -> Worker {
+        Worker {
+            index: self.index,
+            citizen: self.citizen.clone(),
+            citizen_token: self.citizen_token.clone(),
+            clerk_token: self.clerk_token.clone(),
+            next_key: self.next_key,
+            current: None,
+            restarted: true,
+            rng: self.rng.clone(),
+            ledger: self.ledger.clone(),
+            acked_writes: self.acked_writes,
         }
     }
 

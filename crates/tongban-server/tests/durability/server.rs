@@ -101,7 +101,7 @@ pub struct Server {
 }
 
 impl Server {
-    fn start(mut command: Command) -> Server {
+    pub fn start(mut command: Command) -> Server {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
