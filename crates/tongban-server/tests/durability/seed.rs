@@ -23,7 +23,7 @@ pub struct Seeded {
 
 /// Seeds the sandbox's database with `citizens` citizens and the item.
 pub async fn seed(sandbox: &Sandbox, citizens: usize) -> Seeded {
-    let store = Store::open(&StoreOptions::new(sandbox.url()), 0)
+    let store = Store::open(&StoreOptions::new(sandbox.url.clone()), 0)
         .await
         .unwrap();
     let mut config = AppConfig::new(hex_decode(SECRET_HEX));
@@ -62,7 +62,7 @@ pub async fn seed(sandbox: &Sandbox, citizens: usize) -> Seeded {
     app.seed_demo(city).await.unwrap();
     app.seed_catalog(vec![item]).await.unwrap();
     app.store().close().await;
-    let item_id = crate::sql::text(sandbox.db().as_path(), "SELECT item_id FROM items")
+    let item_id = crate::sql::text(&sandbox.url, "SELECT item_id FROM items")
         .await
         .remove(0);
     Seeded {

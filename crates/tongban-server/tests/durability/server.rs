@@ -15,13 +15,47 @@ pub const SECRET_HEX: &str = "74657374207365637265742030313233343536373839616263
 /// How long a server may take to start listening, or a command to finish.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
-/// A temporary directory holding the database, the key files and the uploads.
+/// A temporary directory holding the key files, the uploads and (unless the sandbox is on a
+/// PostgreSQL schema) the SQLite database.
 pub struct Sandbox {
     pub dir: PathBuf,
+    /// The database every command of the sandbox uses.
+    pub url: String,
+    /// The throw-away PostgreSQL schema, dropped with the sandbox: (admin URL, schema).
+    pg_schema: Option<(String, String)>,
 }
 
 impl Sandbox {
+    /// A sandbox on a SQLite file in its directory.
     pub fn new(name: &str) -> Sandbox {
+        let dir = Sandbox::make_dir(name);
+        let url = sqlite_url(&dir.join("data/tongban.db"));
+        Sandbox {
+            dir,
+            url,
+            pg_schema: None,
+        }
+    }
+
+    /// A sandbox on a new schema of the PostgreSQL database `admin_url`.
+    pub async fn on_postgres(name: &str, admin_url: &str) -> Sandbox {
+        sqlx::any::install_default_drivers();
+        let schema = format!("crash_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::AnyPool::connect(admin_url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        let sep = if admin_url.contains('?') { '&' } else { '?' };
+        Sandbox {
+            dir: Sandbox::make_dir(name),
+            url: format!("{admin_url}{sep}options[search_path]={schema}"),
+            pg_schema: Some((admin_url.to_string(), schema)),
+        }
+    }
+
+    fn make_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("tongban-{name}-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(dir.join("data")).unwrap();
         std::fs::write(dir.join("data/secret.key"), format!("{SECRET_HEX}\n")).unwrap();
@@ -30,7 +64,11 @@ impl Sandbox {
             "42424242424242424242424242424242\n",
         )
         .unwrap();
-        Sandbox { dir }
+        dir
+    }
+
+    pub fn on_sqlite(&self) -> bool {
+        self.pg_schema.is_none()
     }
 
     pub fn db(&self) -> PathBuf {
@@ -41,22 +79,22 @@ impl Sandbox {
         self.dir.join("data/uploads")
     }
 
-    pub fn url(&self) -> String {
-        sqlite_url(&self.db())
-    }
-
     /// `tongban ARGS` in this sandbox (its `data/` holds everything the settings point at).
     pub fn command(&self, args: &[&str]) -> Command {
-        self.command_on(&self.db(), args)
+        self.command_with(&self.url, args)
     }
 
-    /// `tongban ARGS` in this sandbox, but on the database file `db`.
+    /// `tongban ARGS` in this sandbox, but on the SQLite file `db`.
     pub fn command_on(&self, db: &Path, args: &[&str]) -> Command {
+        self.command_with(&sqlite_url(db), args)
+    }
+
+    fn command_with(&self, url: &str, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tongban"));
         command
             .args(args)
             .current_dir(&self.dir)
-            .env("TONGBAN_DATABASE_URL", sqlite_url(db))
+            .env("TONGBAN_DATABASE_URL", url)
             .env("RUST_LOG", "warn,tongban=info");
         command
     }
@@ -75,6 +113,25 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some((admin_url, schema)) = self.pg_schema.take() {
+            // Drop runs inside the test's runtime: the schema is dropped on a thread of its own.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    let admin = sqlx::AnyPool::connect(&admin_url).await.unwrap();
+                    let sql = format!("DROP SCHEMA {schema} CASCADE");
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                        .execute(&admin)
+                        .await
+                        .unwrap();
+                    admin.close().await;
+                });
+            });
+            let _ = dropped.join();
+        }
     }
 }
 
