@@ -5,13 +5,14 @@
 //! `#[ignore]`d in a plain `cargo test` and run by their own CI step (`--include-ignored`).
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 
 use crate::load::{Target, Worker};
-use crate::server::{Sandbox, all_output};
+use crate::server::{DEADLINE, Sandbox, all_output};
 use crate::{seed, sql};
 
 /// Concurrent citizens writing.
@@ -67,8 +68,8 @@ async fn kill_under_load(sandbox: Sandbox, kills: u64) {
     };
     println!("crash test on {engine}: {kills} kills, TONGBAN_CRASH_SEED={seed}");
     let began = Instant::now();
-    // How long the load runs before a kill, in ms: PostgreSQL answers its first requests of a
-    // new process more slowly (new connections), so it gets longer.
+    // How long the load runs after the first acknowledged write before a kill, in ms:
+    // PostgreSQL answers the first requests of a new process more slowly, so it gets longer.
     let window = if sandbox.on_sqlite() {
         20..400
     } else {
@@ -109,6 +110,16 @@ async fn kill_under_load(sandbox: Sandbox, kills: u64) {
                 })
             })
             .collect();
+        // However slow the machine, the kill comes after this process acknowledged a write.
+        let waited = Instant::now();
+        while target.acked.load(Ordering::SeqCst) == 0 {
+            assert!(
+                waited.elapsed() < DEADLINE,
+                "no write was acknowledged within {DEADLINE:?} of the server being ready:\n{}",
+                server.tail()
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
         tokio::time::sleep(Duration::from_millis(rng.random_range(window.clone()))).await;
         server.kill();
         workers = Vec::with_capacity(WORKERS);

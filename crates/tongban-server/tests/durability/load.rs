@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
@@ -34,6 +34,8 @@ pub struct Target {
     uploads: PathBuf,
     item_id: String,
     required: Vec<String>,
+    /// Writes acknowledged by this server process, all workers together.
+    pub acked: AtomicU64,
 }
 
 impl Target {
@@ -48,6 +50,7 @@ impl Target {
             uploads,
             item_id: seeded.item_id.clone(),
             required: seeded.required.clone(),
+            acked: AtomicU64::new(0),
         }
     }
 
@@ -362,6 +365,7 @@ impl Worker {
         );
         current.view = Some(view);
         self.acked_writes += 1;
+        target.acked.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
@@ -380,6 +384,7 @@ impl Worker {
         .await?;
         assert_eq!(status, StatusCode::OK, "upload {material} to {id}: {view}");
         self.acknowledge(id, &view);
+        target.acked.fetch_add(1, Ordering::SeqCst);
         if let Some(acked) = self.ledger.get_mut(id) {
             acked.materials.insert(material.to_string(), bytes);
         }
@@ -407,6 +412,7 @@ impl Worker {
         .await?;
         assert_eq!(status, StatusCode::OK, "{body} on {id}: {view}");
         self.acknowledge(id, &view);
+        target.acked.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
