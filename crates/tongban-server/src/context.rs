@@ -53,16 +53,37 @@ pub fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(key)
 }
 
+/// Writes a new random key into `path`, whole or not at all: a process killed half-way (or a
+/// power cut) must never leave an empty or short key file that stops every later start. The key
+/// goes to a temporary file that is synced and then linked into place, which fails if another
+/// process made the key first (that key is then used).
 fn create_secret(path: &Path) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| {
-            format!(
-                "creating the directory of the secret key {}",
-                parent.display()
-            )
-        })?;
-    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| {
+        format!(
+            "creating the directory of the secret key {}",
+            parent.display()
+        )
+    })?;
     let key: [u8; SECRET_KEY_BYTES] = rand::random();
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".{}.tmp", hex::encode(rand::random::<[u8; 8]>())));
+    let tmp = parent.join(name);
+    let written = write_new_file(&tmp, format!("{}\n", hex::encode(key)).as_bytes())
+        .and_then(|()| match std::fs::hard_link(&tmp, path) {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            other => other,
+        })
+        .and_then(|()| std::fs::File::open(parent)?.sync_all());
+    let _ = std::fs::remove_file(&tmp);
+    written.with_context(|| format!("writing the secret key file {}", path.display()))
+}
+
+/// Creates `path` (mode 0600), writes `bytes` and syncs them.
+fn write_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -70,13 +91,9 @@ fn create_secret(path: &Path) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt as _;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("creating the secret key file {}", path.display()))?;
-    file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("writing the secret key file {}", path.display()))?;
-    Ok(())
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// Milliseconds since the Unix epoch, now.

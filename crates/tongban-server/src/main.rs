@@ -3,6 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod admin_cmd;
+mod backup_cmd;
 mod bench;
 mod bench_dashboard;
 mod bench_http;
@@ -68,6 +69,16 @@ enum Command {
     },
     /// Create or upgrade the database schema and print its version.
     Migrate {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Online, verified copy of the SQLite database (PostgreSQL: use pg_dump).
+    Backup {
+        /// The new file to write (refused if it exists).
+        dest: PathBuf,
+        /// Also copy the uploaded materials into this directory (only new files are copied).
+        #[arg(long, value_name = "DIR")]
+        uploads: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -430,6 +441,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { listen, data } => demo::demo(settings(None)?, &data, listen).await,
         Command::Migrate { config } => admin_cmd::migrate(&settings(config.as_ref())?).await,
+        Command::Backup {
+            dest,
+            uploads,
+            config,
+        } => backup_cmd::backup(&settings(config.as_ref())?, &dest, uploads.as_deref()).await,
         Command::Audit {
             command: AuditCommand::Verify { config },
         } => {

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod applications;
+mod backup;
 mod bulletins;
 mod bundles;
 mod calendar;
