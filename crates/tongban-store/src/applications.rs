@@ -493,34 +493,56 @@ pub(crate) fn values_list(engine: crate::pool::Engine, rows: usize, cols: usize)
 }
 
 /// The committed revisions of the cases this process's writer wrote, so that a unit can check a
-/// case's revision without reading it. Only a hint across processes: the batch's UPDATE is
-/// guarded by the revisions the units started from, and a batch whose guard fails is refused
-/// whole (and this map forgotten).
+/// case's revision without reading it. Trusted only while the event chain's head is where this
+/// writer left it: a batch that finds the head moved (another process committed events since,
+/// and every change to a case has events) forgets the map first, so its units read revisions
+/// from the table under the chain lock and a stale case fails its own unit alone. The batch's
+/// UPDATE stays guarded by the revisions the units started from, and a batch whose guard fails
+/// is refused whole (and this map forgotten).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct KnownRevisions(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
-);
+pub(crate) struct KnownRevisions(std::sync::Arc<std::sync::Mutex<Known>>);
+
+#[derive(Debug, Default)]
+struct Known {
+    revisions: std::collections::HashMap<String, i64>,
+    /// The chain head's seq after this writer's last commit; `None` before it has one.
+    head_seq: Option<i64>,
+}
 
 impl KnownRevisions {
     /// Held at most; past that the map starts over.
     const CAPACITY: usize = 100_000;
 
     fn get(&self, id: &str) -> Option<i64> {
-        self.0.lock().ok()?.get(id).copied()
+        self.0.lock().ok()?.revisions.get(id).copied()
     }
 
-    pub(crate) fn remember(&self, written: Vec<(String, i64)>) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() + written.len() > Self::CAPACITY {
-                map.clear();
+    /// Called with the chain head a batch begins at: forgets everything unless this writer's
+    /// own last commit left the head there.
+    pub(crate) fn check_head(&self, head_seq: i64) {
+        if let Ok(mut known) = self.0.lock()
+            && known.head_seq != Some(head_seq)
+        {
+            known.revisions.clear();
+            known.head_seq = None;
+        }
+    }
+
+    /// Records the revisions a batch committed and the chain head it left.
+    pub(crate) fn remember(&self, written: Vec<(String, i64)>, head_seq: i64) {
+        if let Ok(mut known) = self.0.lock() {
+            if known.revisions.len() + written.len() > Self::CAPACITY {
+                known.revisions.clear();
             }
-            map.extend(written);
+            known.revisions.extend(written);
+            known.head_seq = Some(head_seq);
         }
     }
 
     pub(crate) fn forget_all(&self) {
-        if let Ok(mut map) = self.0.lock() {
-            map.clear();
+        if let Ok(mut known) = self.0.lock() {
+            known.revisions.clear();
+            known.head_seq = None;
         }
     }
 }
