@@ -4,7 +4,6 @@
 use serde::Serialize;
 use tongban_domain::Role;
 use tongban_domain::application::{Actor, Command};
-use tongban_store::QueueScope;
 
 use crate::App;
 use crate::error::AppError;
@@ -36,8 +35,7 @@ impl App {
                 report.terminated += 1;
             }
         }
-        let scope = QueueScope::DivisionPrefix(String::new());
-        for row in self.store.overdue_steps(&scope, &today, limit).await? {
+        for row in self.store.steps_to_escalate(&today, limit).await? {
             let cmd = Command::Escalate {
                 to_role: Role::DeptAdmin.code().into(),
             };
