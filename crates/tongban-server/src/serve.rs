@@ -61,11 +61,16 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     Ok(())
 }
 
-/// Ends overdue 容缺 cases and escalates overdue steps every `every` until stopped.
+/// Reloads the shared tables, ends overdue 容缺 cases and escalates overdue steps and 差评 cases
+/// every `every` until stopped.
 fn spawn_sweeper(app: App, every: Duration) -> Periodic {
     Periodic::spawn(every, move || {
         let app = app.clone();
         async move {
+            // Another process may have imported a calendar year or a licence catalogue.
+            if let Err(err) = app.reload_shared_tables().await {
+                tracing::error!(error = %err, "reloading the calendar and catalogue failed");
+            }
             match app.sweep_applications(500).await {
                 Ok(r) if r.terminated + r.escalated > 0 => tracing::info!(
                     terminated = r.terminated,
