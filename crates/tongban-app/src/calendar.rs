@@ -54,6 +54,15 @@ impl App {
         }
     }
 
+    /// Reads what this process keeps in memory from the database again: the working calendar
+    /// and the licence catalogue, so that a calendar year or a catalogue loaded through another
+    /// process sharing the database is used here too. The server does this every sweep.
+    pub async fn reload_shared_tables(&self) -> Result<(), AppError> {
+        self.load_calendar().await?;
+        self.forget_cached_licence_types();
+        Ok(())
+    }
+
     /// Loads the stored years; on first start stores the built-in 2020–2026 years.
     pub(crate) async fn load_calendar(&self) -> Result<(), AppError> {
         let mut rows = self.store.calendar_years().await?;

@@ -346,6 +346,25 @@ async fn overdue_steps_are_escalated_once_by_the_sweep() {
 }
 
 #[tokio::test]
+async fn more_overdue_steps_than_one_sweep_takes_are_all_escalated_by_the_next_sweeps() {
+    let w = world().await;
+    let clerk = staff(&w.app, "clerk").await;
+    for key in ["k-o1", "k-o2", "k-o3"] {
+        let (id, _) = submitted_case(&w, key).await;
+        w.app
+            .act_on_application(&clerk, &id, None, accept())
+            .await
+            .unwrap();
+    }
+    w.clock.set(datetime!(2026-04-02 02:00 UTC));
+    let mut rounds = Vec::new();
+    for _ in 0..3 {
+        rounds.push(w.app.sweep_applications(2).await.unwrap().escalated);
+    }
+    assert_eq!(rounds, [2, 1, 0], "escalated steps do not block the rest");
+}
+
+#[tokio::test]
 async fn the_applicant_is_told_of_each_change_once() {
     let w = world().await;
     let (id, citizen) = submitted_case(&w, "k-6").await;

@@ -95,6 +95,36 @@ async fn only_a_city_level_system_administrator_may_import_a_calendar_year() {
 }
 
 #[tokio::test]
+async fn a_calendar_year_imported_by_another_process_is_used_after_a_reload() {
+    let dir = std::env::temp_dir().join(format!("tongban-app-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/t.db", dir.display());
+    let clock = Arc::new(FakeClock::at(datetime!(2026-11-25 02:00 UTC)));
+    let mut apps = Vec::new();
+    for _ in 0..2 {
+        let store = Store::open(&StoreOptions::new(url.clone()), 0)
+            .await
+            .unwrap();
+        let app = App::new(store, clock.clone(), AppConfig::new(b"k".to_vec()))
+            .await
+            .unwrap();
+        apps.push(app);
+    }
+    let json = r#"{"year":2027,"source":"测试","holidays":[{"date":"2027-01-01","name":"元旦"}],"makeup_workdays":[]}"#;
+    apps[0]
+        .import_calendar_year_as("operator", json)
+        .await
+        .unwrap();
+    assert!(apps[1].calendar_year_days(2027).is_err(), "not read yet");
+    apps[1].reload_shared_tables().await.unwrap();
+    assert_eq!(apps[1].calendar_year_days(2027).unwrap().len(), 365);
+    for app in apps {
+        app.store().close().await;
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
 async fn a_citizen_registers_with_a_valid_id_number_and_a_bad_one_is_explained() {
     let (app, _) = app().await;
     let bad = app

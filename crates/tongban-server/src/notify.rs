@@ -1,5 +1,5 @@
 //! Delivery of notices by the server: the senders the settings choose, and the background task
-//! that works through the outbox every two seconds until shutdown.
+//! that works through the outbox every `dispatch_every_ms` until shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,9 +8,6 @@ use crate::periodic::Periodic;
 use tongban_app::{App, Channel, DispatchReport, FileSender, Senders, SmtpConfig, SmtpSender};
 
 use crate::settings::Settings;
-
-/// How often the outbox is dispatched.
-pub const DISPATCH_EVERY: Duration = Duration::from_secs(2);
 
 /// SMS to `notify_sms_file`; email over SMTP when `smtp_host` is set, else to
 /// `notify_email_file`. An empty path leaves its channel without a sender.

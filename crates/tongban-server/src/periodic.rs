@@ -40,11 +40,8 @@ impl Periodic {
     }
 }
 
-/// How often the 两书一函 of the month that ended last are drafted (idempotent: a letter
-/// already drafted is left alone, so running every hour only catches the month's end).
-pub const DRAFT_LETTERS_EVERY: Duration = Duration::from_secs(3600);
-
-/// Drafts the 两书一函 of the month that ended last every `every` until stopped.
+/// Drafts the 两书一函 of the month that ended last every `every` until stopped (idempotent: a
+/// letter already drafted is left alone, so running every hour only catches the month's end).
 pub fn spawn_letter_drafter(app: tongban_app::App, every: Duration) -> Periodic {
     Periodic::spawn(every, move || {
         let app = app.clone();
@@ -60,12 +57,11 @@ pub fn spawn_letter_drafter(app: tongban_app::App, every: Duration) -> Periodic 
     })
 }
 
-/// How often the indicator projector reads the new events of the log.
-pub const INDICATORS_EVERY: Duration = Duration::from_secs(30);
-
-/// The name this process holds the indicator projector's lease under.
+/// The name this process holds the indicator projector's lease under: the process id and a
+/// random part, so that processes on several machines (or containers, all pid 1) differ.
 pub fn indicator_holder() -> String {
-    format!("tongban-{}", std::process::id())
+    let random: u32 = rand::random();
+    format!("tongban-{}-{random:08x}", std::process::id())
 }
 
 /// Projects new events into the indicator tables every `every` until stopped.

@@ -1,6 +1,7 @@
 //! `tongban serve`, and the one place that hands the application to the web layer.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
@@ -37,13 +38,16 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
         upstream = target.as_deref().unwrap_or("none"),
         "pushing events upstream"
     );
-    let dispatcher = notify::spawn_dispatcher(app.clone(), notify::DISPATCH_EVERY);
-    let pusher = upstream::spawn_pusher(app.clone(), upstream::PUSH_EVERY);
-    let sweeper = spawn_sweeper(app.clone(), SWEEP_EVERY);
+    let every = |ms: u64| Duration::from_millis(ms);
+    let dispatcher = notify::spawn_dispatcher(app.clone(), every(settings.dispatch_every_ms));
+    let pusher = upstream::spawn_pusher(app.clone(), every(settings.push_every_ms));
+    let sweeper = spawn_sweeper(app.clone(), every(settings.sweep_every_ms));
     let drafter =
-        crate::periodic::spawn_letter_drafter(app.clone(), crate::periodic::DRAFT_LETTERS_EVERY);
-    let projector =
-        crate::periodic::spawn_indicator_projector(app.clone(), crate::periodic::INDICATORS_EVERY);
+        crate::periodic::spawn_letter_drafter(app.clone(), every(settings.letters_every_ms));
+    let projector = crate::periodic::spawn_indicator_projector(
+        app.clone(),
+        every(settings.indicators_every_ms),
+    );
     let store = app.store().clone();
     let served = tongban_web::serve(app, listener, options).await;
     dispatcher.stop().await;
@@ -57,14 +61,16 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     Ok(())
 }
 
-/// How often overdue applications are swept (容缺 deadlines, escalation of overdue steps).
-const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Ends overdue 容缺 cases and escalates overdue steps every `every` until stopped.
-fn spawn_sweeper(app: App, every: std::time::Duration) -> Periodic {
+/// Reloads the shared tables, ends overdue 容缺 cases and escalates overdue steps and 差评 cases
+/// every `every` until stopped.
+fn spawn_sweeper(app: App, every: Duration) -> Periodic {
     Periodic::spawn(every, move || {
         let app = app.clone();
         async move {
+            // Another process may have imported a calendar year or a licence catalogue.
+            if let Err(err) = app.reload_shared_tables().await {
+                tracing::error!(error = %err, "reloading the calendar and catalogue failed");
+            }
             match app.sweep_applications(500).await {
                 Ok(r) if r.terminated + r.escalated > 0 => tracing::info!(
                     terminated = r.terminated,

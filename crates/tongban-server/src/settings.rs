@@ -73,6 +73,16 @@ pub struct Settings {
     /// Per-region overrides of `rectification_days`: `prefix=days` pairs separated by commas,
     /// keyed by 行政区划代码 prefix (e.g. `511921=10,5119210=8`; the longest prefix wins).
     pub rectification_days_by_region: String,
+    /// Milliseconds between rounds of the notification outbox dispatcher.
+    pub dispatch_every_ms: u64,
+    /// Milliseconds between rounds of the push to the provincial platform.
+    pub push_every_ms: u64,
+    /// Milliseconds between sweeps of overdue cases (容缺 deadlines, escalations, 差评).
+    pub sweep_every_ms: u64,
+    /// Milliseconds between rounds of the indicator projector.
+    pub indicators_every_ms: u64,
+    /// Milliseconds between rounds of the 两书一函 drafter.
+    pub letters_every_ms: u64,
 }
 
 /// A setting that must never be printed or logged: its `Debug` shows `***`.
@@ -134,7 +144,12 @@ impl Settings {
             .set_default("upstream_token", "")?
             .set_default("evaluation_invite_working_days", 5)?
             .set_default("rectification_days", 15)?
-            .set_default("rectification_days_by_region", "")?;
+            .set_default("rectification_days_by_region", "")?
+            .set_default("dispatch_every_ms", 2_000)?
+            .set_default("push_every_ms", 2_000)?
+            .set_default("sweep_every_ms", 60_000)?
+            .set_default("indicators_every_ms", 30_000)?
+            .set_default("letters_every_ms", 3_600_000)?;
         if let Some(path) = file {
             if !path.is_file() {
                 anyhow::bail!("配置文件不存在 / config file not found: {}", path.display());
@@ -176,6 +191,16 @@ impl Settings {
             );
         }
         self.rectification_overrides()?;
+        let intervals = [
+            self.dispatch_every_ms,
+            self.push_every_ms,
+            self.sweep_every_ms,
+            self.indicators_every_ms,
+            self.letters_every_ms,
+        ];
+        if intervals.iter().any(|ms| *ms < 10) {
+            anyhow::bail!("the *_every_ms intervals of the background jobs must be at least 10");
+        }
         let upstream = self.upstream_url.trim();
         if !upstream.is_empty() && !upstream.starts_with("http://") {
             anyhow::bail!("upstream_url must start with http:// (TLS is not supported yet)");
@@ -353,6 +378,11 @@ mod tests {
             "evaluation_invite_working_days",
             "rectification_days",
             "rectification_days_by_region",
+            "dispatch_every_ms",
+            "push_every_ms",
+            "sweep_every_ms",
+            "indicators_every_ms",
+            "letters_every_ms",
         ] {
             assert!(
                 text.contains(&format!("\n{key} = ")),

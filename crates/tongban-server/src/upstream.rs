@@ -1,5 +1,5 @@
 //! The push to the provincial platform by the server: the sender the settings choose, the
-//! background task that pushes every two seconds until shutdown, and the `tongban upstream
+//! background task that pushes every `push_every_ms` until shutdown, and the `tongban upstream
 //! status|push` verbs.
 
 use std::process::ExitCode;
@@ -11,9 +11,6 @@ use tongban_app::{App, HttpUpstreamSender, PushReport, Upstream, UpstreamStatus,
 
 use crate::periodic::Periodic;
 use crate::settings::Settings;
-
-/// How often the streams are pushed.
-pub const PUSH_EVERY: Duration = Duration::from_secs(2);
 
 /// The push configuration: the default streams, and an HTTP sender when `upstream_url` is set.
 pub fn upstream(settings: &Settings) -> anyhow::Result<Upstream> {

@@ -44,6 +44,8 @@ row_struct! {
         pub updated_at_ms: i64,
         pub submitted_on: Option<String>,
         pub completed_on: Option<String>,
+        /// 1 when the current step has been escalated (the sweep passes it by).
+        pub step_escalated: i64,
     }
 }
 
@@ -98,7 +100,7 @@ impl QueueScope {
 const COLS: &str = "id, number, item_id, item_version, department_id, division_code, \
     applicant_account, agent_account, bundle_id, channel, status, role_due, assigned, \
     step_due, case_due, incomplete_due, visits, revision, idempotency_key, state_json, \
-    created_at_ms, updated_at_ms, submitted_on, completed_on";
+    created_at_ms, updated_at_ms, submitted_on, completed_on, step_escalated";
 
 fn select(tail: &str) -> String {
     format!("SELECT {COLS} FROM applications {tail}")
@@ -225,6 +227,25 @@ impl Store {
             .bind(pattern)
             .bind(limit.clamp(0, 10_000))
             .bind(ancestors)
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// Open cases whose current step was due before `today` and has not been escalated yet,
+    /// most overdue first (the sweep escalates them; escalated ones never block the rest).
+    pub async fn steps_to_escalate(
+        &self,
+        today: &str,
+        limit: i64,
+    ) -> Result<Vec<ApplicationRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<Any, ApplicationRow>(sqlx::AssertSqlSafe(select(&format!(
+                "WHERE step_escalated = 0 AND step_due < $1 AND status IN {OPEN_FOR_STAFF}
+             ORDER BY step_due, id LIMIT $2"
+            ))))
+            .bind(today)
+            .bind(limit.clamp(0, 10_000))
             .fetch_all(&self.pool)
             .await?,
         )
@@ -358,7 +379,7 @@ impl WriteCtx {
     pub async fn insert_application(&mut self, row: &ApplicationRow) -> Result<(), StoreError> {
         let sql = format!(
             "INSERT INTO applications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)"
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&row.id)
@@ -385,6 +406,7 @@ impl WriteCtx {
             .bind(row.updated_at_ms)
             .bind(&row.submitted_on)
             .bind(&row.completed_on)
+            .bind(row.step_escalated)
             .execute(self.conn().await?)
             .await
             .map_err(StoreError::from_write)?;
@@ -493,34 +515,56 @@ pub(crate) fn values_list(engine: crate::pool::Engine, rows: usize, cols: usize)
 }
 
 /// The committed revisions of the cases this process's writer wrote, so that a unit can check a
-/// case's revision without reading it. Only a hint across processes: the batch's UPDATE is
-/// guarded by the revisions the units started from, and a batch whose guard fails is refused
-/// whole (and this map forgotten).
+/// case's revision without reading it. Trusted only while the event chain's head is where this
+/// writer left it: a batch that finds the head moved (another process committed events since,
+/// and every change to a case has events) forgets the map first, so its units read revisions
+/// from the table under the chain lock and a stale case fails its own unit alone. The batch's
+/// UPDATE stays guarded by the revisions the units started from, and a batch whose guard fails
+/// is refused whole (and this map forgotten).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct KnownRevisions(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
-);
+pub(crate) struct KnownRevisions(std::sync::Arc<std::sync::Mutex<Known>>);
+
+#[derive(Debug, Default)]
+struct Known {
+    revisions: std::collections::HashMap<String, i64>,
+    /// The chain head's seq after this writer's last commit; `None` before it has one.
+    head_seq: Option<i64>,
+}
 
 impl KnownRevisions {
     /// Held at most; past that the map starts over.
     const CAPACITY: usize = 100_000;
 
     fn get(&self, id: &str) -> Option<i64> {
-        self.0.lock().ok()?.get(id).copied()
+        self.0.lock().ok()?.revisions.get(id).copied()
     }
 
-    pub(crate) fn remember(&self, written: Vec<(String, i64)>) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() + written.len() > Self::CAPACITY {
-                map.clear();
+    /// Called with the chain head a batch begins at: forgets everything unless this writer's
+    /// own last commit left the head there.
+    pub(crate) fn check_head(&self, head_seq: i64) {
+        if let Ok(mut known) = self.0.lock()
+            && known.head_seq != Some(head_seq)
+        {
+            known.revisions.clear();
+            known.head_seq = None;
+        }
+    }
+
+    /// Records the revisions a batch committed and the chain head it left.
+    pub(crate) fn remember(&self, written: Vec<(String, i64)>, head_seq: i64) {
+        if let Ok(mut known) = self.0.lock() {
+            if known.revisions.len() + written.len() > Self::CAPACITY {
+                known.revisions.clear();
             }
-            map.extend(written);
+            known.revisions.extend(written);
+            known.head_seq = Some(head_seq);
         }
     }
 
     pub(crate) fn forget_all(&self) {
-        if let Ok(mut map) = self.0.lock() {
-            map.clear();
+        if let Ok(mut known) = self.0.lock() {
+            known.revisions.clear();
+            known.head_seq = None;
         }
     }
 }
@@ -586,10 +630,11 @@ pub(crate) async fn flush_applications(
                 status = v.column3, role_due = v.column4, assigned = v.column5,
                 step_due = v.column6, case_due = v.column7, incomplete_due = v.column8,
                 visits = v.column9, revision = v.column10, state_json = v.column11,
-                updated_at_ms = v.column12, submitted_on = v.column13, completed_on = v.column14
+                updated_at_ms = v.column12, submitted_on = v.column13, completed_on = v.column14,
+                step_escalated = v.column15
               FROM (VALUES {}) AS v
              WHERE applications.id = v.column1 AND applications.revision = v.column2",
-            values_list(engine, chunk.len(), 14)
+            values_list(engine, chunk.len(), 15)
         );
         // Built from constants and placeholders only.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -608,7 +653,8 @@ pub(crate) async fn flush_applications(
                 .bind(row.state_json)
                 .bind(row.updated_at_ms)
                 .bind(row.submitted_on)
-                .bind(row.completed_on);
+                .bind(row.completed_on)
+                .bind(row.step_escalated);
         }
         let done = query.execute(&mut *conn).await?;
         if done.rows_affected() != expected {

@@ -122,6 +122,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 12,
+        description: "escalated steps in the case projection",
+        portable: include_str!("../migrations/0012_step_escalated.sql"),
+        sqlite: include_str!("../migrations/0012_step_escalated.sqlite.sql"),
+        postgres: include_str!("../migrations/0012_step_escalated.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

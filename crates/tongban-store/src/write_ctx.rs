@@ -91,17 +91,20 @@ impl WriteCtx {
             Err(err) => Err(err.into()),
         };
         match head {
-            Ok((head_seq, head_hash)) => Ok(WriteCtx {
-                conn: Some(conn),
-                head_seq,
-                head_hash,
-                pending: Vec::new(),
-                savepoint_open: false,
-                engine,
-                deferred_apps: Vec::new(),
-                deferred_notices: Vec::new(),
-                known,
-            }),
+            Ok((head_seq, head_hash)) => {
+                known.check_head(head_seq);
+                Ok(WriteCtx {
+                    conn: Some(conn),
+                    head_seq,
+                    head_hash,
+                    pending: Vec::new(),
+                    savepoint_open: false,
+                    engine,
+                    deferred_apps: Vec::new(),
+                    deferred_notices: Vec::new(),
+                    known,
+                })
+            }
             Err(err) => Err((err, rollback_or_close(conn).await)),
         }
     }
@@ -261,7 +264,7 @@ impl WriteCtx {
         };
         match result {
             Ok(()) => {
-                self.known.remember(written);
+                self.known.remember(written, head.0);
                 (Ok(()), Some(conn))
             }
             Err(err) => {

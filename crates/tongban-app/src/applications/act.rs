@@ -119,12 +119,29 @@ impl App {
     /// new state (a few times at most).
     pub(crate) async fn apply_command(
         &self,
+        actor: tongban_domain::application::Actor,
+        who: Option<&Principal>,
+        loaded: Option<super::cache::CachedCase>,
+        id: &str,
+        seen_revision: Option<u64>,
+        cmd: Command,
+    ) -> Result<Application, AppError> {
+        self.apply_command_telling(actor, who, loaded, id, seen_revision, cmd, Vec::new())
+            .await
+    }
+
+    /// [`App::apply_command`], writing `also_tell` (notices to other people, deduplicated by
+    /// their keys) in the same unit of work, so they exist exactly when the change does.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn apply_command_telling(
+        &self,
         mut actor: tongban_domain::application::Actor,
         who: Option<&Principal>,
         mut loaded: Option<super::cache::CachedCase>,
         id: &str,
         seen_revision: Option<u64>,
         cmd: Command,
+        also_tell: Vec<tongban_store::NewNotice>,
     ) -> Result<Application, AppError> {
         const ATTEMPTS: usize = 5;
         let mut attempt = 0;
@@ -142,6 +159,7 @@ impl App {
             }
             let phone = case.phone.clone();
             let mut unit = self.decided_unit(&actor, case, seen_revision, &cmd)?;
+            unit.notices.extend(also_tell.iter().cloned());
             if unit.issues_licences {
                 unit.licences = self.licences_for_case(&unit.app, &actor.account_id).await?;
             }

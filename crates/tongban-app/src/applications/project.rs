@@ -61,6 +61,7 @@ pub(crate) fn project(
         updated_at_ms: now_ms,
         submitted_on: day(app.submitted_on),
         completed_on: day(app.completed_on),
+        step_escalated: i64::from(app.escalated_steps.contains(&app.current_step)),
     })
 }
 

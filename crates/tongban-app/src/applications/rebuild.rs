@@ -59,6 +59,7 @@ impl App {
                                 && r.case_due == row.case_due
                                 && r.incomplete_due == row.incomplete_due
                                 && r.status == row.status
+                                && r.step_escalated == row.step_escalated
                                 && r.revision == row.revision
                         })
                 });

@@ -1,10 +1,11 @@
 //! The sweeps a background job runs: 容缺 cases past their deadline end, and overdue steps are
-//! escalated to the unit head. Each case is its own unit of work, recorded as the system.
+//! escalated to the unit head (told in the same unit of work). Each case is its own unit of
+//! work, recorded as the system.
 
 use serde::Serialize;
 use tongban_domain::Role;
 use tongban_domain::application::{Actor, Command};
-use tongban_store::QueueScope;
+use tongban_store::{ApplicationRow, NewNotice};
 
 use crate::App;
 use crate::error::AppError;
@@ -36,41 +37,49 @@ impl App {
                 report.terminated += 1;
             }
         }
-        let scope = QueueScope::DivisionPrefix(String::new());
-        for row in self.store.overdue_steps(&scope, &today, limit).await? {
+        for row in self.store.steps_to_escalate(&today, limit).await? {
             let cmd = Command::Escalate {
                 to_role: Role::DeptAdmin.code().into(),
             };
-            if let Ok(app) = self
-                .apply_command(Actor::system(), None, None, &row.id, None, cmd)
+            // The unit heads' notices are written with the escalation itself: a process that
+            // stops between the two can neither skip them nor, with their keys, send them twice.
+            let tell = self.unit_head_notices(&row).await?;
+            if self
+                .apply_command_telling(Actor::system(), None, None, &row.id, None, cmd, tell)
                 .await
+                .is_ok()
             {
                 report.escalated += 1;
-                self.tell_unit_heads(&app).await?;
             }
         }
         Ok(report)
     }
 
-    /// A notice to the department's administrators (the unit head) about an escalated case.
-    async fn tell_unit_heads(
-        &self,
-        app: &tongban_domain::application::Application,
-    ) -> Result<(), AppError> {
+    /// The notices to the department's administrators (the unit head) about the escalation of
+    /// the current step of the case in `row`.
+    async fn unit_head_notices(&self, row: &ApplicationRow) -> Result<Vec<NewNotice>, AppError> {
+        let app = super::state_of(row)?;
         let heads = self
             .department_staff(&app.department_id, Role::DeptAdmin)
             .await?;
         let step = app.step().map(|s| s.name.clone()).unwrap_or_default();
-        self.notify_staff(
-            heads,
-            &format!("escalated:{}:{}", app.id, app.current_step),
-            &format!("超期督办：{}", app.item_name),
-            &format!(
-                "办件 {}（{}）在“{}”环节已超过办理期限，请督促办理。",
-                app.number, app.item_name, step
-            ),
-            &format!("/work/applications/{}", app.id),
-        )
-        .await
+        let key = format!("escalated:{}:{}", app.id, app.current_step);
+        let at_ms = self.now_ms();
+        Ok(heads
+            .into_iter()
+            .map(|account| NewNotice {
+                dedupe_key: format!("{key}:{account}"),
+                account_id: account,
+                at_ms,
+                subject: format!("超期督办：{}", app.item_name),
+                body: format!(
+                    "办件 {}（{}）在“{}”环节已超过办理期限，请督促办理。",
+                    app.number, app.item_name, step
+                ),
+                link: format!("/work/applications/{}", app.id),
+                sms_to: None,
+                email_to: None,
+            })
+            .collect())
     }
 }

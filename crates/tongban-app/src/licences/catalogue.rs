@@ -68,10 +68,15 @@ impl App {
                 })
             })
             .await?;
+        self.forget_cached_licence_types();
+        Ok(count)
+    }
+
+    /// Drops the parsed catalogue; the next use reads it from the database.
+    pub(crate) fn forget_cached_licence_types(&self) {
         if let Ok(mut cached) = self.licence_keys.types.write() {
             *cached = None;
         }
-        Ok(count)
     }
 
     /// The catalogue, parsed once per load.

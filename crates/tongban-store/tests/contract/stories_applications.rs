@@ -51,6 +51,7 @@ fn case(id: &str, status: &str, role: &str, step_due: Option<&str>) -> Applicati
         updated_at_ms: NOW_MS,
         submitted_on: None,
         completed_on: None,
+        step_escalated: 0,
     }
 }
 
@@ -130,6 +131,86 @@ async fn a_case_is_updated_only_from_the_revision_it_was_read_at(db: &TestDb) {
 contract!(
     a_case_is_updated_only_from_the_revision_it_was_read_at,
     super::a_case_is_updated_only_from_the_revision_it_was_read_at
+);
+
+/// Moves case `id` from `from` to `from + 1` through `store`, with an event.
+async fn bump(store: &tongban_store::Store, id: &str, from: i64) -> Result<(), StoreError> {
+    let mut row = store.application(id).await?.unwrap();
+    row.revision = from + 1;
+    let id = id.to_string();
+    store
+        .write(move |ctx| {
+            Box::pin(async move {
+                if ctx.application_revision(&id).await? != Some(from) {
+                    return Err(StoreError::Conflict("moved on".into()));
+                }
+                ctx.defer_application(row, from);
+                ctx.append_event(event("application.accepted", &id)).await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+async fn a_writer_sees_the_revision_another_process_wrote_and_fails_only_that_unit(db: &TestDb) {
+    seed(db).await;
+    insert(db, case("a1", "submitted", "window_clerk", None))
+        .await
+        .unwrap();
+    // This process writes the case, so its writer knows it at revision 2 …
+    bump(&db.store, "a1", 1).await.unwrap();
+    // … then a second process (its own store on the same database) moves it to 3.
+    let other = tongban_store::Store::open(&tongban_store::StoreOptions::new(&db.url), NOW_MS)
+        .await
+        .unwrap();
+    bump(&other, "a1", 2).await.unwrap();
+    other.close().await;
+    // The first writer reads the case's revision from the table, not from what it last wrote:
+    // a unit derived from revision 2 fails alone, and one derived from 3 goes through.
+    let seen = db
+        .store
+        .write(|ctx| Box::pin(async move { ctx.application_revision("a1").await }))
+        .await
+        .unwrap();
+    assert_eq!(seen, Some(3));
+    let stale = bump(&db.store, "a1", 2).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    bump(&db.store, "a1", 3).await.unwrap();
+    let stored = db.store.application("a1").await.unwrap().unwrap();
+    assert_eq!(stored.revision, 4);
+}
+contract!(
+    a_writer_sees_the_revision_another_process_wrote_and_fails_only_that_unit,
+    super::a_writer_sees_the_revision_another_process_wrote_and_fails_only_that_unit
+);
+
+async fn the_steps_to_escalate_are_the_overdue_open_ones_not_yet_escalated(db: &TestDb) {
+    seed(db).await;
+    let mut escalated = case("a1", "in_progress", "reviewer", Some("2026-03-01"));
+    escalated.step_escalated = 1;
+    insert(db, escalated).await.unwrap();
+    for row in [
+        case("a2", "in_progress", "reviewer", Some("2026-03-03")),
+        case("a3", "decided", "approver", Some("2026-03-02")),
+        case("a4", "in_progress", "reviewer", Some("2026-03-09")),
+        case("a5", "completed", "", Some("2026-03-01")),
+    ] {
+        insert(db, row).await.unwrap();
+    }
+    let due = |limit| async move {
+        let rows = db
+            .store
+            .steps_to_escalate("2026-03-06", limit)
+            .await
+            .unwrap();
+        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    assert_eq!(due(10).await, ["a3", "a2"], "most overdue first");
+    assert_eq!(due(1).await, ["a3"]);
+}
+contract!(
+    the_steps_to_escalate_are_the_overdue_open_ones_not_yet_escalated,
+    super::the_steps_to_escalate_are_the_overdue_open_ones_not_yet_escalated
 );
 
 async fn an_idempotency_key_names_one_case_per_applicant_and_numbers_count_up_per_day(db: &TestDb) {
