@@ -145,6 +145,9 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::error::WebError::TooLarge)
+            }
             Err(rejection) => Err(crate::error::WebError::BadRequest(format!(
                 "请求体不是有效的 JSON 或缺少字段：{}",
                 rejection.body_text()
