@@ -1,5 +1,6 @@
-//! Every JSON request body of the API by name, decoded from raw bytes the way the handlers'
-//! extractor decodes them; the fuzz targets and the seeded hostile-input test feed it.
+//! Every JSON request body of the API by name, decoded from raw bytes by the handlers' own
+//! extractor code ([`super::dto::decode_json_body`]); the fuzz targets and the seeded
+//! hostile-input test feed it.
 
 use serde::de::DeserializeOwned;
 
@@ -12,9 +13,7 @@ use super::{
 pub type Decoder = fn(&[u8]) -> Result<(), String>;
 
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<(), String> {
-    serde_json::from_slice::<T>(bytes)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    dto::decode_json_body::<T>(bytes).map(|_| ())
 }
 
 /// (body type, decoder) for every route that takes a JSON body.
