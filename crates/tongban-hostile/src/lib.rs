@@ -28,6 +28,7 @@ pub type Check = fn(&[u8]);
 
 /// Every check with its name (the fuzz target of the same name runs it).
 pub fn checks() -> Vec<(&'static str, Check)> {
+    #[cfg_attr(not(any(feature = "app", feature = "web")), allow(unused_mut))]
     let mut all: Vec<(&'static str, Check)> = vec![
         ("resident_id", check_resident_id),
         ("uscc", check_uscc),
