@@ -92,34 +92,34 @@ fn random_token() -> String {
 
 impl App {
     /// Checks a login and password and opens a session.
+    ///
+    /// Throttling holds under concurrency: each attempt is counted (per account — whichever
+    /// of its login names or ID number was typed — and per client address) in one unit of work
+    /// *before* the password is verified, so parallel guesses cannot all pass the check. A
+    /// success clears the account's counter and takes back its own count from the client's,
+    /// leaving the client's earlier failures in place.
     pub async fn login(&self, req: LoginRequest) -> Result<LoginOutcome, AppError> {
         let now_ms = self.now_ms();
         let login = req.login.trim().to_string();
-        let keys = [
-            format!("login:{}", login.to_uppercase()),
-            format!("client:{}", req.client),
-        ];
+        let account = self.find_login_account(&login).await?;
+        let account_key = match &account {
+            Some(acc) => format!("account:{}", acc.id),
+            None => format!("login:{}", login.to_uppercase()),
+        };
+        let keys = [account_key, format!("client:{}", req.client)];
         let limits = [
             self.config.max_login_failures,
             self.config.max_login_failures * 4,
         ];
-        for key in &keys {
-            if let Some(row) = self.store.throttle(key).await?
-                && row.locked_until_ms > now_ms
-            {
-                let minutes = (row.locked_until_ms - now_ms + 59_999) / 60_000;
-                return Err(AppError::TooManyAttempts { minutes });
-            }
-        }
-        let account = self.find_login_account(&login).await?;
+        self.reserve_login_attempt(keys.clone(), limits, now_ms)
+            .await?;
         let phc = match &account {
             Some(acc) if acc.disabled == 0 => Some(acc.password_hash.clone()),
             _ => None,
         };
         let verified = verify_off_thread(req.password.clone(), phc).await;
         let Some(account) = account.filter(|_| verified) else {
-            self.record_login_failure(keys, limits, &login, now_ms)
-                .await?;
+            self.record_login_failure(&login, now_ms).await?;
             return Err(AppError::BadCredentials);
         };
         let principal = self.principal_for(&account).await?;
@@ -134,11 +134,15 @@ impl App {
             expires_at_ms,
         };
         let account_id = account.id.clone();
+        let [account_key, client_key] = keys;
+        let client_limit = limits[1];
         self.store
             .write(move |ctx| {
                 Box::pin(async move {
-                    for key in &keys {
-                        ctx.clear_throttle(key).await?;
+                    ctx.clear_throttle(&account_key).await?;
+                    if let Some(row) = ctx.throttle_for_update(&client_key).await? {
+                        ctx.put_throttle(&take_back_attempt(row, client_limit))
+                            .await?;
                     }
                     ctx.insert_session(&session).await?;
                     ctx.append_event(NewEvent {
@@ -162,6 +166,44 @@ impl App {
         })
     }
 
+    /// Counts one attempt against every key in one unit of work, or refuses it when a key is
+    /// locked.
+    async fn reserve_login_attempt(
+        &self,
+        keys: [String; 2],
+        limits: [i64; 2],
+        now_ms: i64,
+    ) -> Result<(), AppError> {
+        let window_ms = self.config.login_lock_minutes * 60_000;
+        let locked_until_ms = self
+            .store
+            .write(move |ctx| {
+                Box::pin(async move {
+                    let mut rows = Vec::with_capacity(keys.len());
+                    for (key, limit) in keys.iter().zip(limits) {
+                        let previous = ctx.throttle_for_update(key).await?;
+                        if let Some(row) = &previous
+                            && row.locked_until_ms > now_ms
+                        {
+                            return Ok::<_, StoreError>(Some(row.locked_until_ms));
+                        }
+                        rows.push(next_throttle(previous, key, limit, now_ms, window_ms));
+                    }
+                    for row in &rows {
+                        ctx.put_throttle(row).await?;
+                    }
+                    Ok(None)
+                })
+            })
+            .await?;
+        match locked_until_ms {
+            Some(until) => Err(AppError::TooManyAttempts {
+                minutes: (until - now_ms + 59_999) / 60_000,
+            }),
+            None => Ok(()),
+        }
+    }
+
     async fn find_login_account(&self, login: &str) -> Result<Option<AccountRow>, AppError> {
         if let Some(account) = self.store.account_by_login(login).await? {
             return Ok(Some(account));
@@ -174,24 +216,13 @@ impl App {
         Ok(None)
     }
 
-    async fn record_login_failure(
-        &self,
-        keys: [String; 2],
-        limits: [i64; 2],
-        login: &str,
-        now_ms: i64,
-    ) -> Result<(), AppError> {
-        let window_ms = self.config.login_lock_minutes * 60_000;
+    /// Records a failed login in the event log (the attempt was already counted).
+    async fn record_login_failure(&self, login: &str, now_ms: i64) -> Result<(), AppError> {
         // The login may be an ID number: the event keeps only a masked form.
         let shown_login = mask_login(login);
         self.store
             .write(move |ctx| {
                 Box::pin(async move {
-                    for (key, limit) in keys.iter().zip(limits) {
-                        let previous = ctx.throttle_for_update(key).await?;
-                        let row = next_throttle(previous, key, limit, now_ms, window_ms);
-                        ctx.put_throttle(&row).await?;
-                    }
                     ctx.append_event(NewEvent {
                         at_ms: now_ms,
                         actor: "anonymous".into(),
@@ -368,6 +399,22 @@ fn next_throttle(
     }
 }
 
+/// Undoes the count a successful attempt reserved on a client's key: the failures before it
+/// stay, and a lock that only this attempt's count caused is lifted.
+fn take_back_attempt(row: ThrottleRow, limit: i64) -> ThrottleRow {
+    let failures = (row.failures - 1).max(0);
+    let locked_until_ms = if failures >= limit {
+        row.locked_until_ms
+    } else {
+        0
+    };
+    ThrottleRow {
+        failures,
+        locked_until_ms,
+        ..row
+    }
+}
+
 impl App {
     /// The CSRF token of a visitor who is not logged in, bound to their anonymous cookie.
     pub fn anonymous_csrf(&self, anonymous_id: &str) -> String {
@@ -407,6 +454,25 @@ mod tests {
             (next.failures, next.window_start_ms, next.locked_until_ms),
             (1, 900_000, 0)
         );
+    }
+
+    #[test]
+    fn a_successful_attempt_takes_back_only_its_own_count() {
+        let row = ThrottleRow {
+            throttle_key: "client:x".into(),
+            failures: 20,
+            window_start_ms: 0,
+            locked_until_ms: 900_000,
+        };
+        let back = take_back_attempt(row, 20);
+        assert_eq!((back.failures, back.locked_until_ms), (19, 0));
+        let row = ThrottleRow {
+            throttle_key: "client:x".into(),
+            failures: 3,
+            window_start_ms: 0,
+            locked_until_ms: 0,
+        };
+        assert_eq!(take_back_attempt(row, 20).failures, 2);
     }
 
     #[test]

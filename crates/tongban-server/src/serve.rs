@@ -27,6 +27,8 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
     let options = tongban_web::WebOptions {
         cookie_secure: settings.cookie_secure,
         trust_forwarded_for: settings.trust_forwarded_for,
+        max_body_bytes: settings.max_body_bytes,
+        max_upload_bytes: settings.max_upload_bytes,
     };
     let app = app
         .with_senders(notify::senders(settings)?)

@@ -28,6 +28,10 @@ pub struct Settings {
     pub secret_key_file: PathBuf,
     pub cookie_secure: bool,
     pub trust_forwarded_for: bool,
+    /// The largest JSON or form body, in bytes; larger ones are refused with 413.
+    pub max_body_bytes: usize,
+    /// The largest file upload (multipart form) on a page, in bytes.
+    pub max_upload_bytes: usize,
     pub session_hours: i64,
     pub max_login_failures: i64,
     pub login_lock_minutes: i64,
@@ -121,6 +125,11 @@ impl Settings {
             .set_default("secret_key_file", "data/secret.key")?
             .set_default("cookie_secure", false)?
             .set_default("trust_forwarded_for", false)?
+            .set_default("max_body_bytes", tongban_web::DEFAULT_MAX_BODY_BYTES as u64)?
+            .set_default(
+                "max_upload_bytes",
+                tongban_web::DEFAULT_MAX_UPLOAD_BYTES as u64,
+            )?
             .set_default("session_hours", 12)?
             .set_default("max_login_failures", 5)?
             .set_default("login_lock_minutes", 15)?

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -22,7 +22,11 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         .get::<RouteTag>()
         .map(|tag| tag.0.clone())
         .unwrap_or_else(|| "unmatched".to_string());
-    if let Some(pending) = response.extensions_mut().remove::<PendingError>() {
+    let pending = response
+        .extensions_mut()
+        .remove::<PendingError>()
+        .or_else(|| plain_rejection(&response));
+    if let Some(pending) = pending {
         response = render_error(&pending, &request_id, is_api);
     }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
@@ -65,6 +69,47 @@ pub async fn tag_route(request: Request, next: Next) -> Response {
         response.extensions_mut().insert(RouteTag(route));
     }
     response
+}
+
+/// An error answered in plain text by the framework itself (an extractor's rejection: a body
+/// over the limit, a wrong content type, a malformed path or query, a wrong method), turned
+/// into the same JSON or page error as the handlers' own, with a stable code.
+fn plain_rejection(response: &Response) -> Option<PendingError> {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !plain {
+        return None;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "提交的内容超过了允许的大小，请缩小文件或分批提交",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "请求体的格式不受支持，请检查 Content-Type",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该地址不支持这种请求方法"),
+        StatusCode::NOT_FOUND => ("not_found", "您访问的页面不存在"),
+        s if s.is_server_error() => (
+            "internal",
+            "系统繁忙，请稍后再试；如需帮助，请提供下方的请求编号",
+        ),
+        _ => ("bad_request", "请求的格式或参数不正确"),
+    };
+    Some(PendingError {
+        status,
+        code,
+        message: message.to_string(),
+        fields: Vec::new(),
+    })
 }
 
 fn render_error(pending: &PendingError, request_id: &str, is_api: bool) -> Response {

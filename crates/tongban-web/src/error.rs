@@ -15,6 +15,8 @@ pub enum WebError {
     BadRequest(String),
     /// The form's CSRF token is missing or stale.
     Csrf,
+    /// The request body is larger than the route accepts (413 `payload_too_large`).
+    TooLarge,
     /// A licence could not be drawn (no CJK font: 503 `render.no_cjk_font`).
     Render(tongban_render::RenderError),
 }
@@ -77,6 +79,12 @@ impl WebError {
                 StatusCode::FORBIDDEN,
                 "csrf",
                 "页面已过期或来源不明，请刷新页面后重新提交".to_string(),
+                Vec::new(),
+            ),
+            WebError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "提交的内容超过了允许的大小，请缩小文件或分批提交".to_string(),
                 Vec::new(),
             ),
             WebError::Render(err) => render_error(err),

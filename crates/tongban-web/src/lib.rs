@@ -23,22 +23,45 @@ use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
+pub use api::request_bodies::{Decoder, REQUEST_BODIES};
 pub use api::{Access, ROUTES};
 pub use error::WebError;
 pub use i18n::Catalog;
 pub use state::AppState;
 
+/// The default largest JSON or form body, in bytes (2 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// The default largest multipart upload on a page, in bytes (64 MiB).
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
 /// Switches of the web layer.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebOptions {
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub cookie_secure: bool,
     /// Take the client address for login throttling from `X-Forwarded-For` (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// The largest JSON or form body a route without its own limit accepts; larger ones get
+    /// 413 `payload_too_large`.
+    pub max_body_bytes: usize,
+    /// The largest multipart form (a file upload) a page accepts.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for WebOptions {
+    fn default() -> WebOptions {
+        WebOptions {
+            cookie_secure: false,
+            trust_forwarded_for: false,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+        }
+    }
 }
 
 /// Builds the whole router.
 pub fn router(app: tongban_app::App, options: WebOptions) -> Router {
+    let max_body_bytes = options.max_body_bytes;
     let state = AppState {
         app,
         options: Arc::new(options),
@@ -52,6 +75,7 @@ pub fn router(app: tongban_app::App, options: WebOptions) -> Router {
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::prometheus))
         .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn(context::request_context))
         .with_state(state)
 }

@@ -78,6 +78,15 @@ fn decode_xlsx(file_name: &str, bytes: &[u8]) -> Result<SheetRows, ImportProblem
     Ok(SheetRows { name, rows })
 }
 
+/// Line breaks as the CSV reader sees them: `\n`, `\r\n` and a lone `\r` (old Mac files).
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
 fn decode_csv(file_name: &str, bytes: &[u8]) -> Result<SheetRows, ImportProblem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
@@ -105,10 +114,7 @@ fn decode_csv(file_name: &str, bytes: &[u8]) -> Result<SheetRows, ImportProblem>
         while bytes.get(start).is_some_and(|b| *b == b'\n' || *b == b'\r') {
             start += 1;
         }
-        line += bytes[counted_to..start]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        line += line_breaks(&bytes[counted_to..start]);
         counted_to = start;
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().any(|c| !c.is_empty()) {

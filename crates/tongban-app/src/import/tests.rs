@@ -246,3 +246,15 @@ fn an_xlsx_is_read_from_its_first_sheet_with_numbers_as_integers() {
     assert_eq!(rows.name, "职权");
     assert_eq!(rows.rows[1], (3, vec!["QZ-1".to_string(), "3".to_string()]));
 }
+
+#[test]
+fn a_csv_with_old_mac_line_ends_numbers_each_row_on_its_own_line() {
+    // Found by the hostile-input checks: lone CR ends a record, and every row was "row 1".
+    let sheet = decode(
+        "a.csv",
+        "事项编码,事项名称\rQZ-1,甲\r\rQZ-2,乙\r\nQZ-3,丙\n".as_bytes(),
+    )
+    .unwrap();
+    let numbers: Vec<u32> = sheet.rows.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, vec![1, 2, 4, 5]);
+}

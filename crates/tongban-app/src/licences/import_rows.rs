@@ -46,7 +46,7 @@ pub struct LicenceImportProblem {
 }
 
 /// What the rows are read against.
-pub(crate) struct RowContext<'a> {
+pub struct RowContext<'a> {
     pub issuer: &'a DepartmentRow,
     pub types: &'a HashMap<String, LicenceType>,
     pub today: Date,
@@ -56,7 +56,7 @@ pub(crate) struct RowContext<'a> {
 
 /// The drafts, with the row each came from, and every problem.
 #[derive(Default)]
-pub(crate) struct ParsedRows {
+pub struct ParsedRows {
     pub drafts: Vec<(u32, LicenceDraft)>,
     /// Identifiers given in the file (not generated), with their rows.
     pub given_ids: Vec<(u32, String)>,
@@ -215,7 +215,7 @@ fn read_headers(
 }
 
 /// Reads every data row of `sheet` into a draft of a licence issued by `ctx.issuer`.
-pub(crate) fn parse_licence_rows(sheet: &SheetRows, ctx: &RowContext<'_>) -> ParsedRows {
+pub fn parse_licence_rows(sheet: &SheetRows, ctx: &RowContext<'_>) -> ParsedRows {
     let mut out = ParsedRows::default();
     let Some(cols) = read_headers(sheet, ctx, &mut out.problems) else {
         return out;

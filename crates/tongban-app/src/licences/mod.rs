@@ -23,7 +23,10 @@ pub use case_licences::UsableType;
 pub use catalogue::TypeSeed;
 pub use free_submit::{LICENCE_MEDIA_TYPE, Substitute};
 pub use import::{LicenceImportOptions, LicenceImportReport, MAX_LICENCE_ROWS};
-pub use import_rows::{FIXED_HEADERS, LicenceImportProblem, parse_cell_date};
+pub use import_rows::{
+    FIXED_HEADERS, LicenceImportProblem, ParsedRows, RowContext, parse_cell_date,
+    parse_licence_rows,
+};
 pub use issue::{IssueRequest, LicenceDraft, random_serial};
 pub(crate) use keys::Keyring;
 pub use keys::{PLATFORM_KEY_OWNER, PublishedKey};

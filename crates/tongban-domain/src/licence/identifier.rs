@@ -82,7 +82,10 @@ impl LicenceTypeCode {
     /// others and quoted as they are.
     pub fn parse(s: &str) -> Result<Self, LicenceIdError> {
         let s = s.trim();
+        // ASCII first: byte offsets below are char boundaries only then (a fuzzed identifier
+        // with a wide space inside panicked here).
         if s.len() != 21
+            || !s.is_ascii()
             || !is_upper_alnum(&s[..18])
             || !s[18..].bytes().all(|c| c.is_ascii_digit())
         {

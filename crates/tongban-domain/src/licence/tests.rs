@@ -314,3 +314,11 @@ fn the_mutual_recognition_list_allows_only_listed_uses() {
     assert!(!recognised(&list, "d2", &code, "000102"));
     assert!(!recognised(&list, "d3", &code, "000101"));
 }
+
+#[test]
+fn a_type_code_with_a_wide_character_inside_is_refused_not_a_panic() {
+    // Found by the `licence_id` fuzz target: U+2008 straddled byte 18 and slicing panicked.
+    let id = "1.2.156.3005.2.11100000000019713\u{2008}1.115119000086001 27Q.11000000.001.\t";
+    assert!(LicenceId::parse(id).is_err());
+    assert!(LicenceTypeCode::parse("11100000000019713\u{2008}1").is_err());
+}

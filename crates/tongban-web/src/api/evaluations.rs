@@ -16,7 +16,7 @@ use tongban_store::RectificationRow;
 use utoipa::ToSchema;
 
 use super::caller::Caller;
-use super::dto::ErrorBody;
+use super::dto::{ApiJson, ErrorBody};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -101,7 +101,7 @@ pub async fn rate(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(dto): Json<EvaluationRateDto>,
+    ApiJson(dto): ApiJson<EvaluationRateDto>,
 ) -> Result<(StatusCode, Json<EvaluationReceiptDto>), WebError> {
     let stage = match dto.stage.as_deref().unwrap_or("completed") {
         "completed" => EvalStage::Completed,
@@ -239,7 +239,7 @@ impl From<WindowServiceStarted> for WindowServiceDto {
 pub async fn start_window_service(
     State(state): State<AppState>,
     caller: Caller,
-    Json(dto): Json<WindowServiceStartDto>,
+    ApiJson(dto): ApiJson<WindowServiceStartDto>,
 ) -> Result<(StatusCode, Json<WindowServiceDto>), WebError> {
     let started = state
         .app
@@ -392,7 +392,7 @@ pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(dto): Json<RectificationActionDto>,
+    ApiJson(dto): ApiJson<RectificationActionDto>,
 ) -> Result<Json<RectificationDto>, WebError> {
     let cmd = loop_command(&dto.action, dto.text, dto.yes)?;
     let view = state
@@ -424,7 +424,7 @@ pub async fn record_phone(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(dto): Json<PhoneEvaluationDto>,
+    ApiJson(dto): ApiJson<PhoneEvaluationDto>,
 ) -> Result<(StatusCode, Json<EvaluationReceiptDto>), WebError> {
     let input = rating_input(
         dto.satisfaction,

@@ -17,7 +17,7 @@ use tongban_store::UsageRow;
 use utoipa::{IntoParams, ToSchema};
 
 use super::caller::Caller;
-use super::dto::ErrorBody;
+use super::dto::{ApiJson, ErrorBody};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -323,7 +323,7 @@ pub async fn list(
 pub async fn issue(
     State(state): State<AppState>,
     caller: Caller,
-    Json(dto): Json<IssueDto>,
+    ApiJson(dto): ApiJson<IssueDto>,
 ) -> Result<(StatusCode, Json<DeskLicenceDto>), WebError> {
     let valid_from = match dto.valid_from.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -385,7 +385,7 @@ pub async fn change_state(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(dto): Json<StateDto>,
+    ApiJson(dto): ApiJson<StateDto>,
 ) -> Result<Json<DeskLicenceDto>, WebError> {
     state
         .app

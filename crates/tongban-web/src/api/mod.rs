@@ -21,6 +21,7 @@ mod list_import;
 pub(crate) mod lists;
 mod notices;
 mod org;
+pub mod request_bodies;
 mod upstream;
 mod validate;
 mod wallet;

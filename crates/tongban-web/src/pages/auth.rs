@@ -81,7 +81,10 @@ pub async fn login_submit(
             signed_in(&state, outcome, &target)
         }
         Err(err @ (AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
-            let status = WebError::from(AppError::BadCredentials).pending().status;
+            let status = match &err {
+                AppError::TooManyAttempts { .. } => axum::http::StatusCode::TOO_MANY_REQUESTS,
+                _ => axum::http::StatusCode::UNAUTHORIZED,
+            };
             let page = LoginPage {
                 c: viewer.chrome(),
                 as_kind: kind_or_citizen(&form.as_kind),

@@ -68,6 +68,7 @@ use crate::state::AppState;
 const SITE_CSS: &str = include_str!("../../static/site.css");
 
 pub fn router(state: AppState) -> Router<AppState> {
+    let max_upload_bytes = state.options.max_upload_bytes;
     Router::new()
         .route("/", get(home::home))
         .route("/search", get(home::search))
@@ -83,9 +84,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/bundles", get(bundles::index))
         .route(
             "/bundles/{code}/apply",
-            get(bundles::apply_form).post(bundles::apply_submit).layer(
-                axum::extract::DefaultBodyLimit::max(viewer::MAX_UPLOAD_BYTES),
-            ),
+            get(bundles::apply_form)
+                .post(bundles::apply_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes)),
         )
         .route("/bundles/{id}", get(bundles::show))
         .route(
@@ -94,9 +95,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route(
             "/applications/{id}/upload",
-            post(applications::upload).layer(axum::extract::DefaultBodyLimit::max(
-                viewer::MAX_UPLOAD_BYTES,
-            )),
+            post(applications::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes)),
         )
         .route("/applications/{id}/check", get(applications::check))
         .route("/applications/{id}/act", post(applications::act))
@@ -128,9 +128,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/admin/lists/import",
             get(admin_list_import::form)
                 .post(admin_list_import::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    viewer::MAX_UPLOAD_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes)),
         )
         .route("/org", get(org::root))
         .route("/org/{code}", get(org::division))
@@ -209,9 +207,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/work/licences/import",
             get(licence_import::form)
                 .post(licence_import::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    viewer::MAX_UPLOAD_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes)),
         )
         .route(
             "/work/licences/import/template.xlsx",
@@ -229,9 +225,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/verify",
             get(verify::show)
                 .post(verify::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    viewer::MAX_UPLOAD_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(max_upload_bytes)),
         )
         .route("/licences/keys", get(licence_keys::list))
         .route("/licences/types", get(licence_types::list))

@@ -20,9 +20,6 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "tb_session";
 pub const ANON_COOKIE: &str = "tb_anon";
 pub const MODE_COOKIE: &str = "tb_mode";
-const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
-/// The largest multipart form (a file upload), in bytes.
-pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 const FORWARDED_FOR: &str = "x-forwarded-for";
 
 #[derive(Debug, Clone)]
@@ -127,13 +124,13 @@ pub async fn attach_viewer(
             .to_string();
         let multipart = content_type.starts_with("multipart/form-data");
         let limit = if multipart {
-            MAX_UPLOAD_BYTES
+            state.options.max_upload_bytes
         } else {
-            MAX_FORM_BYTES
+            state.options.max_body_bytes
         };
         let bytes = match to_bytes(body, limit).await {
             Ok(bytes) => bytes,
-            Err(_) => return WebError::BadRequest(String::from("提交的内容过大")).into_response(),
+            Err(_) => return WebError::TooLarge.into_response(),
         };
         let sent: Option<String> = if multipart {
             multipart_field(&content_type, &bytes, "csrf")

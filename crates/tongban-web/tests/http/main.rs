@@ -34,5 +34,6 @@ mod pages_bundles;
 mod pages_flows;
 mod pages_mandates;
 mod pages_walk_in;
+mod security;
 mod support;
 mod upstream;
