@@ -219,7 +219,11 @@ impl Store {
                  ) AS u
                  WHERE k <> '' GROUP BY k, day{order}",
                 cols = COUNTER_COLUMNS.join(", "),
-                order = if rollups_by_day { " ORDER BY day, k" } else { "" },
+                order = if rollups_by_day {
+                    " ORDER BY day, k"
+                } else {
+                    ""
+                },
             );
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
         }
