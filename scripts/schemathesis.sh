@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # schemathesis against the OpenAPI document of a small seeded demo: anonymous, as a citizen and
 # as the system administrator, failing on any 5xx. Bounded: a few examples per operation and a
-# time budget per run. Usage: scripts/schemathesis.sh [max-examples] [seconds-per-run]
+# time budget per run, with a fixed seed (TONGBAN_ST_SEED) so that a CI run can be repeated.
+# Usage: scripts/schemathesis.sh [max-examples] [seconds-per-run]
 # Needs a built `target/debug/tongban` (or TONGBAN_BIN) and installs schemathesis into a venv
 # under target/ on first use.
 set -euo pipefail
@@ -60,6 +61,7 @@ run() {
     --exclude-path /api/v1/auth/logout \
     --suppress-health-check all \
     --request-timeout 30 \
+    --seed "${TONGBAN_ST_SEED:-20261130}" \
     --no-color \
     "$@"
 }

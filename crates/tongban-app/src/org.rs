@@ -137,7 +137,13 @@ impl App {
             .filter(|n| !n.is_empty());
         Ok(self
             .store
-            .find_halls(&prefix, kind, name, per_page, (page - 1) * per_page)
+            .find_halls(
+                &prefix,
+                kind,
+                name,
+                per_page,
+                (page - 1).saturating_mul(per_page),
+            )
             .await?)
     }
 

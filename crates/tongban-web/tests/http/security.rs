@@ -458,3 +458,19 @@ async fn a_framework_rejection_comes_back_as_the_api_error_format() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "method_not_allowed");
 }
+
+#[tokio::test]
+async fn paging_at_the_edges_of_the_integers_answers_instead_of_dropping_the_connection() {
+    // Found by schemathesis: the hall finder multiplied page by per_page without saturating.
+    let app = spawn_app().await;
+    let token = app.token("admin", PASSWORD).await;
+    let (status, body) = app
+        .call(
+            "GET",
+            "/api/v1/halls?division=&kind=&q=&page=9223372036854775806&per_page=-9223372036854775808",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
