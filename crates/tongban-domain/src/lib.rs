@@ -23,6 +23,7 @@ pub mod indicators;
 pub mod licence;
 pub mod lists;
 pub mod mask;
+pub mod pii;
 pub mod resident_id;
 pub mod role;
 pub mod uscc;
