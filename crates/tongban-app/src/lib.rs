@@ -71,6 +71,7 @@ pub use upstream_licences::LicenceDirectoryEntry;
 pub use validate::{ValidateKind, validate_lines};
 
 use tongban_domain::WorkCalendar;
+use tongban_domain::pii::PiiKey;
 use tongban_store::Store;
 
 /// Settings the use cases need.
@@ -155,6 +156,8 @@ impl App {
         config: AppConfig,
     ) -> Result<App, AppError> {
         let licence_keys = Arc::new(licences::Keyring::new(config.licence_master_key));
+        // Personal fields are sealed by the store under a key derived from the secret key.
+        store.install_pii_key(PiiKey::derive(&config.secret_key))?;
         let app = App {
             store,
             clock,

@@ -1,4 +1,4 @@
-//! Operator verbs that need no web server: `migrate`, `audit verify`, `version`, `validate`.
+//! Operator verbs that need no web server: `migrate`, `admin seal-pii`, `audit verify`, `version`, `validate`.
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -47,6 +47,21 @@ pub fn describe_outcome(outcome: &VerifyOutcome) -> (bool, String) {
             ),
         ),
     }
+}
+
+/// `admin seal-pii`: seals the personal fields still in plaintext and says how many.
+pub async fn seal_pii(app: &App, batch: i64) -> anyhow::Result<ExitCode> {
+    let report = app
+        .store()
+        .seal_plaintext_pii(batch)
+        .await
+        .context("sealing personal fields")?;
+    println!(
+        "已加密 / sealed: 居民档案 (citizen profiles) {}, 待发消息 (outbox messages) {}, 事务 (transactions) {}",
+        report.citizen_profiles, report.outbox, report.batches
+    );
+    app.store().close().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `audit verify`: exit 0 when intact, 1 when broken.

@@ -82,6 +82,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Operator maintenance.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Audit-log operations.
     Audit {
         #[command(subcommand)]
@@ -180,6 +185,19 @@ enum UpstreamCommand {
     },
     /// Push every stream once now (ignoring the backoff); exit 1 if one fails.
     Push {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Seal (SM4-GCM) every ID number, phone and message recipient still stored in plaintext,
+    /// one transaction per batch; idempotent.
+    SealPii {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 1000)]
+        batch: i64,
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -446,6 +464,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             uploads,
             config,
         } => backup_cmd::backup(&settings(config.as_ref())?, &dest, uploads.as_deref()).await,
+        Command::Admin {
+            command: AdminCommand::SealPii { batch, config },
+        } => {
+            let app = context::open_app(&settings(config.as_ref())?).await?;
+            admin_cmd::seal_pii(&app, batch).await
+        }
         Command::Audit {
             command: AuditCommand::Verify { config },
         } => {

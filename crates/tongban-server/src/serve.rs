@@ -30,6 +30,20 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
         max_body_bytes: settings.max_body_bytes,
         max_upload_bytes: settings.max_upload_bytes,
     };
+    // Rows written before sealing existed are sealed before serving (idempotent, cheap when
+    // there is nothing left to seal; several servers may do it at once).
+    let sealed = app
+        .store()
+        .seal_plaintext_pii(1000)
+        .await
+        .context("sealing personal fields stored in plaintext")?;
+    if sealed.citizen_profiles + sealed.outbox > 0 {
+        tracing::info!(
+            citizen_profiles = sealed.citizen_profiles,
+            outbox = sealed.outbox,
+            "sealed personal fields stored in plaintext"
+        );
+    }
     let app = app
         .with_senders(notify::senders(settings)?)
         .with_upstream(upstream::upstream(settings)?);

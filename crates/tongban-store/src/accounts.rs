@@ -1,6 +1,7 @@
 //! Accounts (staff, citizens, enterprises), their profiles, sessions and login throttling.
 
 use crate::error::StoreError;
+use crate::pii;
 use crate::pool::Store;
 use crate::row::row_struct;
 use crate::write_ctx::WriteCtx;
@@ -133,17 +134,24 @@ impl Store {
         )
     }
 
+    /// A citizen's profile, its ID number and phone opened (see `pii.rs`).
     pub async fn citizen_profile(
         &self,
         account_id: &str,
     ) -> Result<Option<CitizenProfileRow>, StoreError> {
-        Ok(sqlx::query_as(
+        let row: Option<CitizenProfileRow> = sqlx::query_as(
             "SELECT account_id, real_name, id_number, id_number_key, phone, division_code
              FROM citizen_profiles WHERE account_id = $1",
         )
         .bind(account_id)
         .fetch_optional(&self.pool)
-        .await?)
+        .await?;
+        row.map(|mut row| {
+            row.id_number = self.pii.open(&row.id_number, pii::ID_NUMBER, &row.account_id)?;
+            row.phone = self.pii.open(&row.phone, pii::PHONE, &row.account_id)?;
+            Ok(row)
+        })
+        .transpose()
     }
 
     pub async fn enterprise_profile(
@@ -204,19 +212,22 @@ impl WriteCtx {
         Ok(())
     }
 
+    /// Writes a citizen's profile, its ID number and phone sealed (see `pii.rs`).
     pub async fn insert_citizen_profile(
         &mut self,
         row: &CitizenProfileRow,
     ) -> Result<(), StoreError> {
+        let id_number = self.pii.seal(&row.id_number, pii::ID_NUMBER, &row.account_id)?;
+        let phone = self.pii.seal(&row.phone, pii::PHONE, &row.account_id)?;
         sqlx::query(
             "INSERT INTO citizen_profiles (account_id, real_name, id_number, id_number_key, phone, division_code)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&row.account_id)
         .bind(&row.real_name)
-        .bind(&row.id_number)
+        .bind(id_number)
         .bind(&row.id_number_key)
-        .bind(&row.phone)
+        .bind(phone)
         .bind(&row.division_code)
         .execute(self.conn().await?)
         .await

@@ -29,6 +29,7 @@ mod lists;
 mod migrate;
 mod notices;
 mod org;
+mod pii;
 mod pool;
 mod row;
 mod upstream;
@@ -65,6 +66,7 @@ pub use notices::{
     OutboxRow, notice_id,
 };
 pub use org::{DepartmentRow, DivisionRow, HallRow};
+pub use pii::SealReport;
 pub use pool::{Engine, Store, StoreOptions};
 pub use upstream::UpstreamCursorRow;
 pub use write_ctx::WriteCtx;

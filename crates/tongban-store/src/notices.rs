@@ -15,6 +15,7 @@
 use tongban_domain::crypto::sm3;
 
 use crate::error::StoreError;
+use crate::pii;
 use crate::pool::Store;
 use crate::row::row_struct;
 use crate::write_ctx::WriteCtx;
@@ -196,11 +197,19 @@ impl Store {
             "SELECT {OUTBOX_COLS} FROM outbox
              ORDER BY created_at_ms DESC, idempotency_key LIMIT $1 OFFSET $2"
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(limit.clamp(0, 1_000))
             .bind(offset.max(0))
             .fetch_all(&self.pool)
-            .await?)
+            .await?;
+        rows.into_iter().map(|row| self.open_outbox(row)).collect()
+    }
+
+    fn open_outbox(&self, mut row: OutboxRow) -> Result<OutboxRow, StoreError> {
+        row.recipient = self
+            .pii
+            .open(&row.recipient, pii::RECIPIENT, &row.idempotency_key)?;
+        Ok(row)
     }
 
     /// One outbox message.
@@ -209,10 +218,11 @@ impl Store {
         idempotency_key: &str,
     ) -> Result<Option<OutboxRow>, StoreError> {
         let sql = format!("SELECT {OUTBOX_COLS} FROM outbox WHERE idempotency_key = $1");
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(idempotency_key)
             .fetch_optional(&self.pool)
-            .await?)
+            .await?;
+        row.map(|row| self.open_outbox(row)).transpose()
     }
 
     /// Whether any message on one of `channels` could be claimed at `now_ms` (a cheap check
@@ -268,16 +278,18 @@ impl WriteCtx {
             let Some(to) = to.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
                 continue;
             };
+            let key = format!("{}:{channel}", n.dedupe_key);
+            let recipient = self.pii.seal(to, pii::RECIPIENT, &key)?;
             sqlx::query(
                 "INSERT INTO outbox (idempotency_key, notice_id, channel, recipient, status,
                      attempts, next_attempt_ms, lease_until_ms, claim_token, last_error,
                      created_at_ms, sent_at_ms)
                  VALUES ($1, $2, $3, $4, 'pending', 0, $5, NULL, NULL, NULL, $5, NULL)",
             )
-            .bind(format!("{}:{channel}", n.dedupe_key))
+            .bind(&key)
             .bind(&id)
             .bind(channel)
-            .bind(to)
+            .bind(recipient)
             .bind(n.at_ms)
             .execute(self.conn().await?)
             .await
@@ -370,7 +382,7 @@ impl WriteCtx {
             if done.rows_affected() == 0 {
                 continue;
             }
-            let message: ClaimedMessage = sqlx::query_as(
+            let mut message: ClaimedMessage = sqlx::query_as(
                 "SELECT o.idempotency_key, o.channel, o.recipient, n.subject, n.body,
                         n.at_ms AS created_at_ms, o.attempts
                    FROM outbox o JOIN notices n ON n.id = o.notice_id
@@ -379,6 +391,9 @@ impl WriteCtx {
             .bind(&key)
             .fetch_one(self.conn().await?)
             .await?;
+            message.recipient =
+                self.pii
+                    .open(&message.recipient, pii::RECIPIENT, &message.idempotency_key)?;
             claimed.push(message);
         }
         Ok(claimed)
@@ -443,6 +458,7 @@ pub(crate) async fn flush_notices(
     conn: &mut sqlx::AnyConnection,
     engine: crate::pool::Engine,
     notices: Vec<NewNotice>,
+    pii: &pii::PiiSlot,
 ) -> Result<(), StoreError> {
     use crate::applications::values_list;
     if notices.is_empty() {
@@ -496,11 +512,13 @@ pub(crate) async fn flush_notices(
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (n, channel, to) in messages {
+            let key = format!("{}:{channel}", n.dedupe_key);
+            let recipient = pii.seal(to, pii::RECIPIENT, &key)?;
             query = query
-                .bind(format!("{}:{channel}", n.dedupe_key))
+                .bind(key)
                 .bind(notice_id(&n.dedupe_key))
                 .bind(channel)
-                .bind(to.to_string())
+                .bind(recipient)
                 .bind("pending")
                 .bind(0_i64)
                 .bind(n.at_ms)

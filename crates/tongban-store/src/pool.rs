@@ -43,6 +43,8 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) engine: Engine,
     pub(crate) writer: WriterHandle,
+    /// The key personal fields are sealed under (see `pii.rs`).
+    pub(crate) pii: crate::pii::PiiSlot,
 }
 
 impl Store {
@@ -74,11 +76,13 @@ impl Store {
         };
         let pool = pool_options.connect(&url).await?;
         crate::migrate::run(&pool, engine, now_ms).await?;
-        let writer = writer::spawn(pool.clone(), engine, options.max_batch.max(1));
+        let pii = crate::pii::PiiSlot::default();
+        let writer = writer::spawn(pool.clone(), engine, options.max_batch.max(1), pii.clone());
         Ok(Store {
             pool,
             engine,
             writer,
+            pii,
         })
     }
 

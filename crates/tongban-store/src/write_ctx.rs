@@ -39,6 +39,8 @@ pub struct WriteCtx {
     pub(crate) known: crate::applications::KnownRevisions,
     /// Notices whose writing waits for the batch's end (see `notices.rs`).
     pub(crate) deferred_notices: Vec<crate::notices::NewNotice>,
+    /// The key personal fields are sealed under.
+    pub(crate) pii: crate::pii::PiiSlot,
 }
 
 /// An event hashed into the chain, waiting for the batch's INSERT.
@@ -70,6 +72,7 @@ impl WriteCtx {
         mut conn: AnyConnection,
         engine: Engine,
         known: crate::applications::KnownRevisions,
+        pii: crate::pii::PiiSlot,
     ) -> Result<WriteCtx, (StoreError, Option<AnyConnection>)> {
         let sql = match engine {
             Engine::Sqlite => {
@@ -103,6 +106,7 @@ impl WriteCtx {
                     deferred_apps: Vec::new(),
                     deferred_notices: Vec::new(),
                     known,
+                    pii,
                 })
             }
             Err(err) => Err((err, rollback_or_close(conn).await)),
@@ -223,7 +227,7 @@ impl WriteCtx {
         let flushed = async {
             let written =
                 crate::applications::flush_applications(&mut conn, self.engine, apps).await?;
-            crate::notices::flush_notices(&mut conn, self.engine, notices).await?;
+            crate::notices::flush_notices(&mut conn, self.engine, notices, &self.pii).await?;
             Ok::<_, StoreError>(written)
         }
         .await;

@@ -99,7 +99,12 @@ struct Counters {
     events: AtomicU64,
 }
 
-pub(crate) fn spawn(pool: AnyPool, engine: Engine, max_batch: usize) -> WriterHandle {
+pub(crate) fn spawn(
+    pool: AnyPool,
+    engine: Engine,
+    max_batch: usize,
+    pii: crate::pii::PiiSlot,
+) -> WriterHandle {
     let (sender, receiver) = mpsc::unbounded_channel();
     let stats = Arc::new(Counters::default());
     tokio::spawn(writer_loop(
@@ -108,6 +113,7 @@ pub(crate) fn spawn(pool: AnyPool, engine: Engine, max_batch: usize) -> WriterHa
         receiver,
         max_batch,
         stats.clone(),
+        pii,
     ));
     WriterHandle { sender, stats }
 }
@@ -148,6 +154,7 @@ async fn writer_loop(
     mut receiver: mpsc::UnboundedReceiver<Box<dyn Unit>>,
     max_batch: usize,
     stats: Arc<Counters>,
+    pii: crate::pii::PiiSlot,
 ) {
     // The writer's own connection, kept across batches; reopened after a failure.
     let mut conn: Option<AnyConnection> = None;
@@ -171,7 +178,7 @@ async fn writer_loop(
                 break;
             }
         }
-        conn = commit_batch(&pool, engine, conn, batch, &stats, &known).await;
+        conn = commit_batch(&pool, engine, conn, batch, &stats, &known, &pii).await;
     }
 }
 
@@ -182,6 +189,7 @@ async fn commit_batch(
     batch: Vec<Box<dyn Unit>>,
     stats: &Counters,
     known: &crate::applications::KnownRevisions,
+    pii: &crate::pii::PiiSlot,
 ) -> Option<AnyConnection> {
     let conn = match conn {
         Some(conn) => Ok(conn),
@@ -192,7 +200,7 @@ async fn commit_batch(
             .map_err(StoreError::from),
     };
     let begun = match conn {
-        Ok(conn) => WriteCtx::begin(conn, engine, known.clone()).await,
+        Ok(conn) => WriteCtx::begin(conn, engine, known.clone(), pii.clone()).await,
         Err(err) => Err((err, None)),
     };
     let mut ctx = match begun {
