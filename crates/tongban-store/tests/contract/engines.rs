@@ -1,6 +1,7 @@
 //! Per-test databases: a fresh SQLite file, or a fresh PostgreSQL schema.
 
 use sqlx::AnyPool;
+use tongban_domain::pii::PiiKey;
 use tongban_store::{Store, StoreOptions};
 
 pub struct TestDb {
@@ -19,12 +20,18 @@ enum Cleanup {
 
 pub const NOW_MS: i64 = 1_764_028_800_000; // 2025-11-25T00:00:00Z
 
+/// The personal-data key every test store seals with.
+pub fn test_pii_key() -> PiiKey {
+    PiiKey::derive(b"contract-test-secret")
+}
+
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = std::env::temp_dir().join(format!("tongban-contract-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}/test.db", dir.display());
         let store = Store::open(&StoreOptions::new(&url), NOW_MS).await.unwrap();
+        store.install_pii_key(test_pii_key()).unwrap();
         let raw = AnyPool::connect(&url).await.unwrap();
         TestDb {
             store,
@@ -47,6 +54,7 @@ impl TestDb {
         let sep = if admin_url.contains('?') { '&' } else { '?' };
         let url = format!("{admin_url}{sep}options[search_path]={schema}");
         let store = Store::open(&StoreOptions::new(&url), NOW_MS).await.unwrap();
+        store.install_pii_key(test_pii_key()).unwrap();
         let raw = AnyPool::connect(&url).await.unwrap();
         Some(TestDb {
             store,

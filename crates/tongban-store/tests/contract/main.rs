@@ -16,6 +16,7 @@ mod stories_licences;
 mod stories_lists;
 mod stories_notices;
 mod stories_org;
+mod stories_pii;
 mod stories_upstream;
 
 /// Declares one contract story as two tests, `sqlite` and `postgres`.
