@@ -5,6 +5,7 @@ use sqlx::Any;
 
 use crate::applications::values_list;
 use crate::error::StoreError;
+use crate::pii::PiiSlot;
 use crate::pool::Store;
 use crate::row::row_struct;
 use crate::write_ctx::WriteCtx;
@@ -198,7 +199,9 @@ impl Store {
             )))
             .bind(id)
             .fetch_optional(&self.pool)
-            .await?,
+            .await?
+            .map(|row| open_licence(&self.pii, row))
+            .transpose()?,
         )
     }
 
@@ -262,7 +265,9 @@ impl Store {
             )))
             .bind(holder_key)
             .fetch_all(&self.pool)
-            .await?,
+            .await
+            .map_err(StoreError::from)
+            .and_then(|rows| open_licences(&self.pii, rows))?,
         )
     }
 
@@ -277,7 +282,9 @@ impl Store {
             )))
             .bind(application_id)
             .fetch_all(&self.pool)
-            .await?,
+            .await
+            .map_err(StoreError::from)
+            .and_then(|rows| open_licences(&self.pii, rows))?,
         )
     }
 
@@ -330,7 +337,8 @@ impl Store {
         for a in &args {
             q = q.bind(a.clone());
         }
-        Ok((q.fetch_all(&self.pool).await?, total))
+        let rows = q.fetch_all(&self.pool).await?;
+        Ok((open_licences(&self.pii, rows)?, total))
     }
 
     /// How many licences there are, by source.
@@ -464,6 +472,7 @@ impl WriteCtx {
             );
             let mut q = sqlx::query_as::<Any, (String,)>(sqlx::AssertSqlSafe(sql));
             for r in chunk {
+                let r = &seal_licence(&self.pii, r)?;
                 q = q
                     .bind(r.id.clone())
                     .bind(r.type_code.clone())
@@ -504,7 +513,9 @@ impl WriteCtx {
             )))
             .bind(id)
             .fetch_optional(self.conn().await?)
-            .await?,
+            .await?
+            .map(|row| open_licence(&self.pii, row))
+            .transpose()?,
         )
     }
 
@@ -531,4 +542,105 @@ impl WriteCtx {
         .rows_affected()
             == 1)
     }
+}
+
+/// The holder kind (持证主体代码类型 111) whose licences carry a natural person's ID number.
+const PERSON_HOLDER: &str = "111";
+
+/// The columns of a natural person's licence that carry their ID number: the code, the licence
+/// number (some types number by it) and the face. Sealed at rest, bound to the licence id.
+const PERSON_COLUMNS: [&str; 3] = ["licences.number", "licences.holder_code", "licences.face"];
+
+/// A licence row as stored: a natural person's number, code and face sealed.
+fn seal_licence(pii: &PiiSlot, row: &LicenceRow) -> Result<LicenceRow, StoreError> {
+    let mut row = row.clone();
+    if row.holder_kind == PERSON_HOLDER {
+        let [number, code, face] = PERSON_COLUMNS;
+        row.number = seal_if_plain(pii, &row.number, number, &row.id)?;
+        row.holder_code = seal_if_plain(pii, &row.holder_code, code, &row.id)?;
+        row.face = seal_if_plain(pii, &row.face, face, &row.id)?;
+    }
+    Ok(row)
+}
+
+fn seal_if_plain(
+    pii: &PiiSlot,
+    value: &str,
+    column: &str,
+    row_id: &str,
+) -> Result<String, StoreError> {
+    if tongban_domain::pii::is_sealed(value) {
+        Ok(value.to_string())
+    } else {
+        pii.seal(value, column, row_id)
+    }
+}
+
+/// A licence row as read: sealed columns opened (plaintext from before sealing kept).
+fn open_licence(pii: &PiiSlot, mut row: LicenceRow) -> Result<LicenceRow, StoreError> {
+    let [number, code, face] = PERSON_COLUMNS;
+    row.number = pii.open(&row.number, number, &row.id)?;
+    row.holder_code = pii.open(&row.holder_code, code, &row.id)?;
+    row.face = pii.open(&row.face, face, &row.id)?;
+    Ok(row)
+}
+
+fn open_licences(pii: &PiiSlot, rows: Vec<LicenceRow>) -> Result<Vec<LicenceRow>, StoreError> {
+    rows.into_iter().map(|row| open_licence(pii, row)).collect()
+}
+
+/// Seals the plaintext columns of up to `batch` natural persons' licences after `after` (by
+/// id), in one unit; returns the last id read (None when none was left) and how many changed.
+pub(crate) async fn seal_plaintext_licences(
+    store: &Store,
+    after: &str,
+    batch: i64,
+) -> Result<(Option<String>, u64), StoreError> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, number, holder_code, face FROM licences
+         WHERE id > $1 AND holder_kind = $2 AND holder_code NOT LIKE $3
+         ORDER BY id LIMIT $4",
+    )
+    .bind(after)
+    .bind(PERSON_HOLDER)
+    .bind(format!("{}%", tongban_domain::pii::SEALED_PREFIX))
+    .bind(batch)
+    .fetch_all(&store.pool)
+    .await?;
+    let Some(last) = rows.last().map(|r| r.0.clone()) else {
+        return Ok((None, 0));
+    };
+    let [number_col, code_col, face_col] = PERSON_COLUMNS;
+    let mut sealed = Vec::with_capacity(rows.len());
+    for (id, number, code, face) in rows {
+        let new = (
+            seal_if_plain(&store.pii, &number, number_col, &id)?,
+            seal_if_plain(&store.pii, &code, code_col, &id)?,
+            seal_if_plain(&store.pii, &face, face_col, &id)?,
+        );
+        sealed.push((id, code, new));
+    }
+    let changed = store
+        .write(move |ctx| {
+            Box::pin(async move {
+                let mut changed = 0;
+                for (id, code, (number, new_code, face)) in &sealed {
+                    let done = sqlx::query(
+                        "UPDATE licences SET number = $1, holder_code = $2, face = $3
+                         WHERE id = $4 AND holder_code = $5",
+                    )
+                    .bind(number)
+                    .bind(new_code)
+                    .bind(face)
+                    .bind(id)
+                    .bind(code)
+                    .execute(ctx.conn().await?)
+                    .await?;
+                    changed += done.rows_affected();
+                }
+                Ok::<_, StoreError>(changed)
+            })
+        })
+        .await?;
+    Ok((Some(last), changed))
 }

@@ -3,8 +3,9 @@
 //! in plaintext before sealing existed.
 //!
 //! Sealed columns (each value bound to its column and row, see `tongban_domain::pii`):
-//! `citizen_profiles.id_number` and `.phone` (row id: the account id) and `outbox.recipient`
-//! (row id: the idempotency key). A value without the `sm4g1:` prefix is legacy plaintext: it is
+//! `citizen_profiles.id_number` and `.phone` (row id: the account id), `outbox.recipient`
+//! (row id: the idempotency key) and, for natural persons' licences, `licences.number`,
+//! `.holder_code` and `.face` (row id: the licence id; see `licences.rs`). A value without the `sm4g1:` prefix is legacy plaintext: it is
 //! read as it is until [`Store::seal_plaintext_pii`] seals it.
 
 use std::sync::{Arc, OnceLock};
@@ -55,6 +56,8 @@ pub struct SealReport {
     pub citizen_profiles: u64,
     /// Outbox messages whose recipient was sealed.
     pub outbox: u64,
+    /// Natural persons' licences whose number, code and face were sealed.
+    pub licences: u64,
     /// Transactions committed.
     pub batches: u64,
 }
@@ -177,6 +180,14 @@ impl Store {
                 })
                 .await?;
             report.outbox += changed;
+            report.batches += 1;
+        }
+        let mut after = String::new();
+        while let (Some(last), changed) =
+            crate::licences::seal_plaintext_licences(self, &after, batch).await?
+        {
+            after = last;
+            report.licences += changed;
             report.batches += 1;
         }
         Ok(report)
