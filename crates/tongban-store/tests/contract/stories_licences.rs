@@ -782,3 +782,59 @@ contract!(
     a_share_is_revoked_once_and_its_views_are_counted,
     super::a_share_is_revoked_once_and_its_views_are_counted
 );
+
+async fn a_natural_persons_licence_is_sealed_at_rest_and_an_organisations_is_not(db: &TestDb) {
+    catalogue(&db.store).await;
+    let person = licence("L1", "hk-1", "2026-01-05", 1);
+    let mut organisation = licence("L2", "hk-2", "2026-01-05", 2);
+    organisation.holder_kind = "001".into();
+    organisation.holder_code = "91511902MA6P96FQ40".into();
+    issue(&db.store, vec![person.clone(), organisation.clone()]).await;
+    let raw: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, number, holder_code, face FROM licences ORDER BY id")
+            .fetch_all(&db.raw)
+            .await
+            .unwrap();
+    let (_, number, code, face) = &raw[0];
+    for sealed in [number, code, face] {
+        assert!(sealed.starts_with("sm4g1:"), "{sealed:.12}");
+        assert!(!sealed.contains("513701199001011234"));
+    }
+    assert_eq!(raw[1].2, "91511902MA6P96FQ40", "an organisation's code is public");
+    assert_eq!(db.store.licence("L1").await.unwrap().unwrap(), person);
+    assert_eq!(db.store.licences_of_holder("hk-1").await.unwrap(), vec![person.clone()]);
+    let (page, _) = db
+        .store
+        .licences_page(&LicenceFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(page.contains(&person) && page.contains(&organisation));
+
+    // A licence written in plaintext before sealing is sealed by the pass, once.
+    sqlx::query(
+        "UPDATE licences SET number = $1, holder_code = $2, face = $3 WHERE id = 'L1'",
+    )
+    .bind(&person.number)
+    .bind(&person.holder_code)
+    .bind(&person.face)
+    .execute(&db.raw)
+    .await
+    .unwrap();
+    assert_eq!(db.store.licence("L1").await.unwrap().unwrap(), person);
+    let report = db.store.seal_plaintext_pii(100).await.unwrap();
+    assert_eq!(report.licences, 1);
+    assert_eq!(db.store.seal_plaintext_pii(100).await.unwrap().licences, 0);
+    let (code,): (String,) = sqlx::query_as("SELECT holder_code FROM licences WHERE id = 'L1'")
+        .fetch_one(&db.raw)
+        .await
+        .unwrap();
+    assert!(code.starts_with("sm4g1:"));
+    assert_eq!(db.store.licence("L1").await.unwrap().unwrap(), person);
+}
+contract!(
+    a_natural_persons_licence_is_sealed_at_rest_and_an_organisations_is_not,
+    super::a_natural_persons_licence_is_sealed_at_rest_and_an_organisations_is_not
+);
