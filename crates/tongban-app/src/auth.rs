@@ -104,7 +104,8 @@ impl App {
         let account = self.find_login_account(&login).await?;
         let account_key = match &account {
             Some(acc) => format!("account:{}", acc.id),
-            None => format!("login:{}", login.to_uppercase()),
+            // Kept as a keyed hash: an unknown login may be someone's ID number.
+            None => format!("login:{}", self.id_number_key(&login.to_uppercase())),
         };
         let keys = [account_key, format!("client:{}", req.client)];
         let limits = [

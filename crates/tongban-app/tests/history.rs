@@ -113,7 +113,10 @@ async fn the_database_file_of_a_seeded_demo_holds_no_citizen_id_number_or_phone(
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(citizen.id_number, city.citizens[0].id_number, "the store reads plaintext");
+    assert_eq!(
+        citizen.id_number, city.citizens[0].id_number,
+        "the store reads plaintext"
+    );
     app.store().close().await;
 
     let mut bytes = std::fs::read(&path).unwrap();

@@ -111,16 +111,12 @@ impl PiiKey {
 
     /// Opens what [`PiiKey::seal`] sealed for the same column and row.
     pub fn open(&self, sealed: &str, column: &str, row_id: &str) -> Result<String, PiiError> {
-        let rest = sealed
-            .strip_prefix(SEALED_PREFIX)
-            .ok_or(PiiError::Format)?;
+        let rest = sealed.strip_prefix(SEALED_PREFIX).ok_or(PiiError::Format)?;
         let (key_id, body) = rest.split_once(':').ok_or(PiiError::Format)?;
         if key_id != self.key_id {
             return Err(PiiError::UnknownKey(key_id.to_string()));
         }
-        let raw = STANDARD_NO_PAD
-            .decode(body)
-            .map_err(|_| PiiError::Format)?;
+        let raw = STANDARD_NO_PAD.decode(body).map_err(|_| PiiError::Format)?;
         if raw.len() < 12 + 16 {
             return Err(PiiError::Format);
         }
@@ -129,7 +125,13 @@ impl PiiKey {
         let aad = associated_data(column, row_id);
         let cipher = Sm4Gcm::new((&self.key).into());
         let plain = cipher
-            .decrypt((&nonce).into(), Payload { msg: body, aad: &aad })
+            .decrypt(
+                (&nonce).into(),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            )
             .map_err(|_| PiiError::Open)?;
         String::from_utf8(plain).map_err(|_| PiiError::Open)
     }

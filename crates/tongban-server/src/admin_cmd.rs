@@ -57,8 +57,8 @@ pub async fn seal_pii(app: &App, batch: i64) -> anyhow::Result<ExitCode> {
         .await
         .context("sealing personal fields")?;
     println!(
-        "已加密 / sealed: 居民档案 (citizen profiles) {}, 待发消息 (outbox messages) {}, 事务 (transactions) {}",
-        report.citizen_profiles, report.outbox, report.batches
+        "已加密 / sealed: 居民档案 (citizen profiles) {}, 待发消息 (outbox messages) {}, 个人证照 (licences of natural persons) {}, 事务 (transactions) {}",
+        report.citizen_profiles, report.outbox, report.licences, report.batches
     );
     app.store().close().await;
     Ok(ExitCode::SUCCESS)

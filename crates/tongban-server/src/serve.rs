@@ -37,10 +37,11 @@ pub async fn run_web(app: App, listener: TcpListener, settings: &Settings) -> an
         .seal_plaintext_pii(1000)
         .await
         .context("sealing personal fields stored in plaintext")?;
-    if sealed.citizen_profiles + sealed.outbox > 0 {
+    if sealed.citizen_profiles + sealed.outbox + sealed.licences > 0 {
         tracing::info!(
             citizen_profiles = sealed.citizen_profiles,
             outbox = sealed.outbox,
+            licences = sealed.licences,
             "sealed personal fields stored in plaintext"
         );
     }

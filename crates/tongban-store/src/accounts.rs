@@ -147,7 +147,9 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|mut row| {
-            row.id_number = self.pii.open(&row.id_number, pii::ID_NUMBER, &row.account_id)?;
+            row.id_number = self
+                .pii
+                .open(&row.id_number, pii::ID_NUMBER, &row.account_id)?;
             row.phone = self.pii.open(&row.phone, pii::PHONE, &row.account_id)?;
             Ok(row)
         })
@@ -217,7 +219,9 @@ impl WriteCtx {
         &mut self,
         row: &CitizenProfileRow,
     ) -> Result<(), StoreError> {
-        let id_number = self.pii.seal(&row.id_number, pii::ID_NUMBER, &row.account_id)?;
+        let id_number = self
+            .pii
+            .seal(&row.id_number, pii::ID_NUMBER, &row.account_id)?;
         let phone = self.pii.seal(&row.phone, pii::PHONE, &row.account_id)?;
         sqlx::query(
             "INSERT INTO citizen_profiles (account_id, real_name, id_number, id_number_key, phone, division_code)

@@ -193,16 +193,13 @@ impl Store {
     }
 
     pub async fn licence(&self, id: &str) -> Result<Option<LicenceRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
-                "SELECT {LICENCE_COLS} FROM licences WHERE id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|row| open_licence(&self.pii, row))
-            .transpose()?,
-        )
+        let row = sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {LICENCE_COLS} FROM licences WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| open_licence(&self.pii, row)).transpose()
     }
 
     /// The state, dates and holder key of a licence: the one read a verification needs.
@@ -258,17 +255,14 @@ impl Store {
         &self,
         holder_key: &str,
     ) -> Result<Vec<LicenceRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
-                "SELECT {LICENCE_COLS} FROM licences WHERE holder_key = $1
+        let rows = sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {LICENCE_COLS} FROM licences WHERE holder_key = $1
              ORDER BY issued_on DESC, created_at_ms DESC, id LIMIT 500"
-            )))
-            .bind(holder_key)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(StoreError::from)
-            .and_then(|rows| open_licences(&self.pii, rows))?,
-        )
+        )))
+        .bind(holder_key)
+        .fetch_all(&self.pool)
+        .await?;
+        open_licences(&self.pii, rows)
     }
 
     /// The licences a case issued.
@@ -276,16 +270,13 @@ impl Store {
         &self,
         application_id: &str,
     ) -> Result<Vec<LicenceRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
-                "SELECT {LICENCE_COLS} FROM licences WHERE application_id = $1 ORDER BY id"
-            )))
-            .bind(application_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(StoreError::from)
-            .and_then(|rows| open_licences(&self.pii, rows))?,
-        )
+        let rows = sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {LICENCE_COLS} FROM licences WHERE application_id = $1 ORDER BY id"
+        )))
+        .bind(application_id)
+        .fetch_all(&self.pool)
+        .await?;
+        open_licences(&self.pii, rows)
     }
 
     /// Licences not active (suspended or revoked): the status list.
@@ -507,16 +498,13 @@ impl WriteCtx {
 
     /// A licence read inside the unit.
     pub async fn licence_in(&mut self, id: &str) -> Result<Option<LicenceRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
-                "SELECT {LICENCE_COLS} FROM licences WHERE id = $1"
-            )))
-            .bind(id)
-            .fetch_optional(self.conn().await?)
-            .await?
-            .map(|row| open_licence(&self.pii, row))
-            .transpose()?,
-        )
+        let row = sqlx::query_as::<Any, LicenceRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {LICENCE_COLS} FROM licences WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.conn().await?)
+        .await?;
+        row.map(|row| open_licence(&self.pii, row)).transpose()
     }
 
     /// Moves a licence from `from_state` to `to_state`; false if it was not in `from_state`.

@@ -26,12 +26,19 @@ pub(crate) struct PiiSlot(Arc<OnceLock<PiiKey>>);
 impl PiiSlot {
     fn key(&self) -> Result<&PiiKey, StoreError> {
         self.0.get().ok_or_else(|| {
-            StoreError::Config("no personal-data key installed: personal fields cannot be written or read".into())
+            StoreError::Config(
+                "no personal-data key installed: personal fields cannot be written or read".into(),
+            )
         })
     }
 
     /// Seals `value` for `column` of row `row_id` under a fresh random nonce.
-    pub(crate) fn seal(&self, value: &str, column: &str, row_id: &str) -> Result<String, StoreError> {
+    pub(crate) fn seal(
+        &self,
+        value: &str,
+        column: &str,
+        row_id: &str,
+    ) -> Result<String, StoreError> {
         let nonce: [u8; 12] = rand::random();
         self.key()?
             .seal(&nonce, value, column, row_id)
@@ -39,7 +46,12 @@ impl PiiSlot {
     }
 
     /// The plaintext of a stored value: opened if sealed, as it is if legacy plaintext.
-    pub(crate) fn open(&self, stored: &str, column: &str, row_id: &str) -> Result<String, StoreError> {
+    pub(crate) fn open(
+        &self,
+        stored: &str,
+        column: &str,
+        row_id: &str,
+    ) -> Result<String, StoreError> {
         if !is_sealed(stored) {
             return Ok(stored.to_string());
         }
@@ -193,7 +205,12 @@ impl Store {
         Ok(report)
     }
 
-    fn seal_if_plain(&self, stored: &str, column: &str, row_id: &str) -> Result<String, StoreError> {
+    fn seal_if_plain(
+        &self,
+        stored: &str,
+        column: &str,
+        row_id: &str,
+    ) -> Result<String, StoreError> {
         if is_sealed(stored) {
             Ok(stored.to_string())
         } else {

@@ -800,9 +800,15 @@ async fn a_natural_persons_licence_is_sealed_at_rest_and_an_organisations_is_not
         assert!(sealed.starts_with("sm4g1:"), "{sealed:.12}");
         assert!(!sealed.contains("513701199001011234"));
     }
-    assert_eq!(raw[1].2, "91511902MA6P96FQ40", "an organisation's code is public");
+    assert_eq!(
+        raw[1].2, "91511902MA6P96FQ40",
+        "an organisation's code is public"
+    );
     assert_eq!(db.store.licence("L1").await.unwrap().unwrap(), person);
-    assert_eq!(db.store.licences_of_holder("hk-1").await.unwrap(), vec![person.clone()]);
+    assert_eq!(
+        db.store.licences_of_holder("hk-1").await.unwrap(),
+        vec![person.clone()]
+    );
     let (page, _) = db
         .store
         .licences_page(&LicenceFilter {
@@ -814,15 +820,13 @@ async fn a_natural_persons_licence_is_sealed_at_rest_and_an_organisations_is_not
     assert!(page.contains(&person) && page.contains(&organisation));
 
     // A licence written in plaintext before sealing is sealed by the pass, once.
-    sqlx::query(
-        "UPDATE licences SET number = $1, holder_code = $2, face = $3 WHERE id = 'L1'",
-    )
-    .bind(&person.number)
-    .bind(&person.holder_code)
-    .bind(&person.face)
-    .execute(&db.raw)
-    .await
-    .unwrap();
+    sqlx::query("UPDATE licences SET number = $1, holder_code = $2, face = $3 WHERE id = 'L1'")
+        .bind(&person.number)
+        .bind(&person.holder_code)
+        .bind(&person.face)
+        .execute(&db.raw)
+        .await
+        .unwrap();
     assert_eq!(db.store.licence("L1").await.unwrap().unwrap(), person);
     let report = db.store.seal_plaintext_pii(100).await.unwrap();
     assert_eq!(report.licences, 1);

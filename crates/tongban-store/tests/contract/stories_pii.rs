@@ -109,9 +109,17 @@ async fn personal_fields_are_sealed_at_rest_and_read_back_in_plaintext(db: &Test
 
     assert_all_sealed(&raw_personal_values(db).await);
     let read = db.store.citizen_profile("c1").await.unwrap().unwrap();
-    assert_eq!((read.id_number.as_str(), read.phone.as_str()), (ID_NUMBER, PHONE));
     assert_eq!(
-        db.store.account_by_id_number_key("key-c1").await.unwrap().unwrap().id,
+        (read.id_number.as_str(), read.phone.as_str()),
+        (ID_NUMBER, PHONE)
+    );
+    assert_eq!(
+        db.store
+            .account_by_id_number_key("key-c1")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         "c1",
         "the lookup goes by the keyed hash, not the sealed value"
     );
@@ -124,7 +132,10 @@ async fn personal_fields_are_sealed_at_rest_and_read_back_in_plaintext(db: &Test
     assert_eq!(sms.recipient, PHONE);
     let page = db.store.outbox_page(10, 0).await.unwrap();
     assert_eq!(page.len(), 4);
-    assert!(page.iter().all(|m| m.recipient == PHONE || m.recipient == EMAIL));
+    assert!(
+        page.iter()
+            .all(|m| m.recipient == PHONE || m.recipient == EMAIL)
+    );
     let claimed = db
         .store
         .write(|ctx| {
@@ -136,7 +147,11 @@ async fn personal_fields_are_sealed_at_rest_and_read_back_in_plaintext(db: &Test
         .await
         .unwrap();
     assert_eq!(claimed.len(), 4);
-    assert!(claimed.iter().all(|m| m.recipient == PHONE || m.recipient == EMAIL));
+    assert!(
+        claimed
+            .iter()
+            .all(|m| m.recipient == PHONE || m.recipient == EMAIL)
+    );
 }
 contract!(
     personal_fields_are_sealed_at_rest_and_read_back_in_plaintext,
@@ -224,11 +239,26 @@ async fn plaintext_rows_from_before_sealing_are_sealed_once(db: &TestDb) {
     let sealed_once = raw_personal_values(db).await;
 
     let again = db.store.seal_plaintext_pii(100).await.unwrap();
-    assert_eq!((again.citizen_profiles, again.outbox, again.batches), (0, 0, 0));
-    assert_eq!(raw_personal_values(db).await, sealed_once, "sealed values are left alone");
+    assert_eq!(
+        (again.citizen_profiles, again.outbox, again.batches),
+        (0, 0, 0)
+    );
+    assert_eq!(
+        raw_personal_values(db).await,
+        sealed_once,
+        "sealed values are left alone"
+    );
     let after = db.store.citizen_profile("c1").await.unwrap().unwrap();
-    assert_eq!((after.id_number.as_str(), after.phone.as_str()), (ID_NUMBER, PHONE));
-    let message = db.store.outbox_message("old-notice:sms").await.unwrap().unwrap();
+    assert_eq!(
+        (after.id_number.as_str(), after.phone.as_str()),
+        (ID_NUMBER, PHONE)
+    );
+    let message = db
+        .store
+        .outbox_message("old-notice:sms")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(message.recipient, PHONE);
 }
 contract!(
@@ -238,7 +268,9 @@ contract!(
 
 async fn a_store_without_the_key_neither_writes_nor_reads_personal_fields(db: &TestDb) {
     register(&db.store, "c1", ID_NUMBER, PHONE).await;
-    let keyless = Store::open(&StoreOptions::new(&db.url), NOW_MS).await.unwrap();
+    let keyless = Store::open(&StoreOptions::new(&db.url), NOW_MS)
+        .await
+        .unwrap();
     assert!(keyless.citizen_profile("c1").await.is_err());
     let account = citizen("c2");
     let row = profile("c2", "110105194912310037", PHONE);
