@@ -404,3 +404,47 @@ fn upstream_status_says_when_no_address_is_configured_and_push_then_fails() {
     assert!(!out.status.success());
     assert!(all_output(&out).contains("upstream_url must start with http://"));
 }
+
+/// One column of one row, read directly from the database file.
+fn read_value(sb: &Sandbox, sql: &'static str) -> String {
+    let url = format!("sqlite://{}", sb.db().display());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        let (value,): (String,) = sqlx::query_as(sql).fetch_one(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+        value
+    })
+}
+
+#[test]
+fn admin_seal_pii_seals_a_plaintext_profile_once() {
+    let sb = Sandbox::new();
+    assert!(sb.run(&["migrate"], "").status.success());
+    sb.tamper(
+        "INSERT INTO accounts (id, kind, login, display_name, password_hash, role, unit_kind,
+             unit_id, disabled, created_at_ms)
+         VALUES ('c1', 'citizen', 'old', '张三', 'x', NULL, NULL, NULL, 0, 0)",
+    );
+    sb.tamper(
+        "INSERT INTO citizen_profiles (account_id, real_name, id_number, id_number_key, phone,
+             division_code)
+         VALUES ('c1', '张三', '11010519491231002X', 'k', '13812348000', NULL)",
+    );
+    let out = sb.run(&["admin", "seal-pii", "--batch", "10"], "");
+    assert!(out.status.success(), "{}", all_output(&out));
+    assert!(stdout(&out).contains("(citizen profiles) 1,"), "{}", stdout(&out));
+    let sealed = read_value(&sb, "SELECT id_number || phone FROM citizen_profiles");
+    assert!(sealed.starts_with("sm4g1:"), "{sealed:.12}");
+    assert!(!sealed.contains("11010519491231002X") && !sealed.contains("13812348000"));
+    assert!(!all_output(&out).contains("11010519491231002X"));
+    let again = sb.run(&["admin", "seal-pii"], "");
+    assert!(stdout(&again).contains("(citizen profiles) 0,"), "{}", stdout(&again));
+    assert_eq!(
+        read_value(&sb, "SELECT id_number || phone FROM citizen_profiles"),
+        sealed
+    );
+}
