@@ -103,10 +103,9 @@ async fn the_database_file_of_a_seeded_demo_holds_no_citizen_id_number_or_phone(
     let items = tongban_demo::catalog_items(&city);
     app.seed_demo(city.clone()).await.unwrap();
     app.seed_catalog(items.clone()).await.unwrap();
-    let plan = tongban_demo::application_plan(&city, &items, &ApplicationsConfig::small(1_000));
+    let plan = tongban_demo::application_plan(&city, &items, &ApplicationsConfig::small(300));
     app.seed_applications(plan).await.unwrap();
-    app.seed_licences(&city, 2_000).await.unwrap();
-    app.seed_evaluations().await.unwrap();
+    app.seed_licences(&city, 1_000).await.unwrap();
     let citizen = app
         .store()
         .citizen_profile(&format!("citizen-{}", city.citizens[0].login))
