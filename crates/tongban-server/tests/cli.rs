@@ -436,13 +436,21 @@ fn admin_seal_pii_seals_a_plaintext_profile_once() {
     );
     let out = sb.run(&["admin", "seal-pii", "--batch", "10"], "");
     assert!(out.status.success(), "{}", all_output(&out));
-    assert!(stdout(&out).contains("(citizen profiles) 1,"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("(citizen profiles) 1,"),
+        "{}",
+        stdout(&out)
+    );
     let sealed = read_value(&sb, "SELECT id_number || phone FROM citizen_profiles");
     assert!(sealed.starts_with("sm4g1:"), "{sealed:.12}");
     assert!(!sealed.contains("11010519491231002X") && !sealed.contains("13812348000"));
     assert!(!all_output(&out).contains("11010519491231002X"));
     let again = sb.run(&["admin", "seal-pii"], "");
-    assert!(stdout(&again).contains("(citizen profiles) 0,"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("(citizen profiles) 0,"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(
         read_value(&sb, "SELECT id_number || phone FROM citizen_profiles"),
         sealed
