@@ -1,5 +1,6 @@
 //! The `tongban` binary: serve the platform, run the demo, operate the database and the audit
-//! chain, manage the working-day calendar, validate identifiers and benchmark event appends.
+//! chain, manage the working-day calendar, validate identifiers, generate a province-sized history
+//! and benchmark event appends.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod admin_cmd;
@@ -21,11 +22,14 @@ mod bulletins_cmd;
 mod calendar_cmd;
 mod context;
 mod demo;
+mod gen_cmd;
+mod gen_history;
 mod indicators_cmd;
 mod licence_cmd;
 mod lists_cmd;
 mod notify;
 mod periodic;
+mod progress;
 mod serve;
 mod settings;
 mod upstream;
@@ -66,6 +70,18 @@ enum Command {
         /// Directory of the demo database and secret key.
         #[arg(long, value_name = "DIR", default_value = "data/demo")]
         data: PathBuf,
+    },
+    /// Generate a deterministic province-sized history into an empty database (SQLite or
+    /// PostgreSQL, chosen as for `migrate`), with a progress bar on standard error.
+    Gen {
+        /// Applications (办件) to generate, with their events, licences and ratings.
+        #[arg(long, value_name = "N")]
+        applications: u64,
+        /// Seed: the same seed and count write the same history.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Create or upgrade the database schema and print its version.
     Migrate {
@@ -441,6 +457,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { listen, data } => demo::demo(settings(None)?, &data, listen).await,
         Command::Migrate { config } => admin_cmd::migrate(&settings(config.as_ref())?).await,
+        Command::Gen {
+            applications,
+            seed,
+            config,
+        } => {
+            let options = gen_cmd::GenOptions { applications, seed };
+            gen_cmd::run(&settings(config.as_ref())?, &options).await
+        }
         Command::Backup {
             dest,
             uploads,
