@@ -18,6 +18,21 @@ const SECRET_KEY_BYTES: usize = 32;
 /// `RUST_LOG` chooses what is logged; the default is `info`.
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    init_logging_with(format, filter);
+}
+
+/// Starts logging for a bulk load: as [`init_logging`], but sqlx's slow-statement warnings
+/// (every large multi-row INSERT of a bulk load is "slow") are left out.
+pub fn init_bulk_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = match "sqlx::query=error".parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
+    init_logging_with(format, filter);
+}
+
+fn init_logging_with(format: LogFormat, filter: EnvFilter) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -14,6 +14,7 @@ use tongban_demo::DemoConfig;
 
 use crate::context::open_app_with;
 use crate::gen_history::write_history;
+use crate::phases::Phases;
 use crate::progress::Progress;
 use crate::settings::Settings;
 
@@ -61,29 +62,63 @@ pub async fn run(settings: &Settings, o: &GenOptions) -> anyhow::Result<ExitCode
         app.store().close().await;
         return Ok(ExitCode::FAILURE);
     }
+    let mut phases = Phases::default();
+    phases.start("city");
     let city = Arc::new(tongban_demo::generate(&city_config(o)));
     let items = Arc::new(tongban_demo::catalog_items(&city));
-    seed_base(&app, &city, &items).await?;
+    seed_base(&app, &city, &items, &mut phases).await?;
+    phases.start("applications");
     let history = write_history(&app, city.clone(), items, o.seed, o.applications).await?;
 
-    let p = Progress::start("licences", 0);
+    phases.start("licences");
+    let store = app.store().clone();
+    let p = Progress::watch("licences", 0, move || {
+        let store = store.clone();
+        async move {
+            let counts = store.licence_counts().await.unwrap_or_default();
+            counts.iter().map(|(_, n)| *n).sum::<i64>().max(0) as u64
+        }
+    });
     let licences = app
         .seed_licences(&city, 0)
         .await
         .context("signing the licences of approved cases")?;
-    p.finish();
-    let p = Progress::start("evaluations", 0);
+    p.finish().await;
+    phases.start("evaluations");
+    let store = app.store().clone();
+    let p = Progress::watch("evaluations", 0, move || {
+        let store = store.clone();
+        async move {
+            let counts = store.rating_counts("0000-01-01").await.unwrap_or_default();
+            counts.iter().map(|r| r.n).sum::<i64>().max(0) as u64
+        }
+    });
     let ratings = app
         .seed_evaluations()
         .await
         .context("rating the completed cases")?;
-    p.finish();
-    let p = Progress::start("indicators", 0);
+    p.finish().await;
+    phases.start("indicators");
+    let store = app.store().clone();
+    let head = store.head_seq().await.context("reading the log")?;
+    let p = Progress::watch("indicators", head.max(0) as u64, move || {
+        let store = store.clone();
+        async move {
+            match store
+                .indicator_cursor(tongban_app::indicators::CURSOR)
+                .await
+            {
+                Ok(Some(c)) => c.last_seq.max(0) as u64,
+                _ => 0,
+            }
+        }
+    });
     let projected = app
         .refresh_indicators("tongban-gen")
         .await
         .context("projecting the indicators")?;
-    p.finish();
+    p.finish().await;
+    phases.start("checkpoint");
     mark_upstream_pushed(&app).await?;
     let p = Progress::start("checkpoint", 0);
     app.store()
@@ -91,7 +126,9 @@ pub async fn run(settings: &Settings, o: &GenOptions) -> anyhow::Result<ExitCode
         .await
         .context("making the load durable")?;
     p.finish();
+    phases.end();
     app.store().close().await;
+    print!("{}", phases.table());
     println!(
         "已生成 / generated: {} 件办件 (applications), {} 条办件事件 (case events), {} 张电子证照 \
          (licences), {} 条好差评 (ratings), {} 名群众 (citizens), {} 家企业 (enterprises); \
@@ -136,12 +173,14 @@ async fn seed_base(
     app: &App,
     city: &Arc<tongban_demo::DemoCity>,
     items: &Arc<Vec<tongban_domain::catalog::ServiceItem>>,
+    phases: &mut Phases,
 ) -> anyhow::Result<()> {
     let p = Progress::start("city", 0);
     app.seed_demo(city.as_ref().clone())
         .await
         .context("writing the city")?;
     p.finish();
+    phases.start("catalogue");
     let p = Progress::start("catalogue", 0);
     app.seed_catalog(items.as_ref().clone())
         .await

@@ -42,8 +42,9 @@ pub fn plan_chunk(
     size: u64,
 ) -> ApplicationPlan {
     let open = (size * OPEN_PER_CHUNK).div_ceil(CHUNK_CASES);
-    // The planner adds one case of its own (the one false commitment).
-    let closed = size.saturating_sub(open + 1);
+    // The planner gives up on a case it cannot fit now and then: ask for a few more closed
+    // ones and drop the surplus below (it adds one case of its own, the false commitment).
+    let closed = (size + size / 100 + 2).saturating_sub(open + 1);
     let cfg = ApplicationsConfig {
         seed: chunk_seed(seed, k),
         closed: usize::try_from(closed).unwrap_or(0),
@@ -51,8 +52,29 @@ pub fn plan_chunk(
         ..ApplicationsConfig::default()
     };
     let mut plan = tongban_demo::application_plan(city, items, &cfg);
-    plan.cases.truncate(usize::try_from(size).unwrap_or(0));
+    trim(&mut plan, usize::try_from(size).unwrap_or(0));
     plan
+}
+
+/// Drops ordinary closed cases, spread evenly over the period, until `size` are left.
+fn trim(plan: &mut ApplicationPlan, size: usize) {
+    let surplus = plan.cases.len().saturating_sub(size);
+    if surplus == 0 {
+        return;
+    }
+    let normal = plan.cases.iter().filter(|c| c.story == "normal").count();
+    let every = (normal / surplus).max(1);
+    let (mut seen, mut dropped) = (0usize, 0usize);
+    plan.cases.retain(|c| {
+        if c.story != "normal" || dropped == surplus {
+            return true;
+        }
+        seen += 1;
+        let drop = seen % every == 0;
+        dropped += usize::from(drop);
+        !drop
+    });
+    plan.cases.truncate(size);
 }
 
 /// Plans and writes `total` cases, showing progress.

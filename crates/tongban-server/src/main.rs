@@ -29,6 +29,7 @@ mod licence_cmd;
 mod lists_cmd;
 mod notify;
 mod periodic;
+mod phases;
 mod progress;
 mod serve;
 mod settings;
@@ -463,7 +464,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config,
         } => {
             let options = gen_cmd::GenOptions { applications, seed };
-            gen_cmd::run(&settings(config.as_ref())?, &options).await
+            let settings = Settings::load(config.as_deref())?;
+            context::init_bulk_logging(settings.log_format);
+            gen_cmd::run(&settings, &options).await
         }
         Command::Backup {
             dest,

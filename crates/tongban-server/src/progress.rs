@@ -39,6 +39,43 @@ impl Progress {
         self.show(false);
     }
 
+    /// Sets the steps done so far.
+    pub fn set(&mut self, done: u64) {
+        self.done = done;
+        self.show(false);
+    }
+
+    /// Starts a phase whose count `poll` reads (e.g. rows in a table), every second on a
+    /// terminal and every ten seconds otherwise, until [`Watch::finish`].
+    pub fn watch<F, Fut>(phase: &str, total: u64, poll: F) -> Watch
+    where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = u64> + Send,
+    {
+        let mut progress = Progress::start(phase, total);
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let every = if progress.tty {
+            Duration::from_secs(1)
+        } else {
+            PLAIN_EVERY
+        };
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => break,
+                    () = tokio::time::sleep(every) => {
+                        let done = poll().await;
+                        progress.set(done);
+                    }
+                }
+            }
+            let done = poll().await;
+            progress.done = done;
+            progress.finish()
+        });
+        Watch { stop, task }
+    }
+
     /// Ends the phase with a final line; returns how long it took.
     pub fn finish(mut self) -> Duration {
         self.show(true);
@@ -66,12 +103,29 @@ impl Progress {
     }
 }
 
+/// A phase whose progress a task polls.
+pub struct Watch {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Duration>,
+}
+
+impl Watch {
+    /// Ends the phase with a final line; returns how long it took.
+    pub async fn finish(self) -> Duration {
+        let _ = self.stop.send(());
+        self.task.await.unwrap_or_default()
+    }
+}
+
 /// One progress line: `phase [####----] done/total pct  rate/s  elapsed  ETA`.
 pub fn line(phase: &str, done: u64, total: u64, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
+    if total == 0 && done == 0 {
+        return format!("{phase:<12} … {}", clock(secs));
+    }
     if total == 0 {
-        return format!("{phase:<12} {done:>10}  {rate:>9.0}/s  {}", clock(secs));
+        return format!("{phase:<12} {done}  {rate:.0}/s  {}", clock(secs));
     }
     let frac = (done as f64 / total as f64).clamp(0.0, 1.0);
     let width = 24;
@@ -112,6 +166,14 @@ mod tests {
         assert!(l.contains("50/s"), "{l}");
         assert!(l.contains("ETA 0:15"), "{l}");
         assert!(l.contains("[######------------------]"), "{l}");
+    }
+
+    #[test]
+    fn a_phase_without_counts_shows_its_time() {
+        assert_eq!(
+            line("city", 0, 0, Duration::from_secs(75)),
+            "city         … 1:15"
+        );
     }
 
     #[test]
