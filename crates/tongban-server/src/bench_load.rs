@@ -156,19 +156,19 @@ async fn drives(
     let hello_server = start_hello(&run_dir.join("hello.log")).await?;
     let hello_path: Arc<str> = "/".into();
     get_drive(&hello_server, &hello_path, o.connections, warmup).await?;
-    let hello = get_drive(&hello_server, &hello_path, o.connections, duration).await;
+    let hello = get_drive(&hello_server, &hello_path, o.connections, duration)
+        .await
+        .map(|d| summarize(d, "hello-world", hello_server.pid));
     hello_server.stop().await?;
-    let hello = summarize(hello?, "hello-world");
+    let hello = hello?;
 
     println!(
         "    办事指南 {guide_path}, {} connections, {} s …",
         o.connections, o.seconds
     );
     get_drive(serve, &guide_path, o.connections, warmup).await?;
-    let guide = summarize(
-        get_drive(serve, &guide_path, o.connections, duration).await?,
-        "办事指南",
-    );
+    let guide = get_drive(serve, &guide_path, o.connections, duration).await?;
+    let guide = summarize(guide, "办事指南", serve.pid);
 
     println!(
         "(3) the journeys, {} clients each, {} s …",
@@ -186,7 +186,7 @@ async fn drives(
     }
     let journeys = drive(serve.addr, workers, duration, Some(serve.pid), round).await?;
     let journey_figures = journeys.samples.figures(journeys.seconds);
-    let journeys = summarize(journeys, "all journeys");
+    let journeys = summarize(journeys, "all journeys", serve.pid);
     let setting = Arc::unwrap_or_clone(setting);
     Ok((hello, guide, journeys, journey_figures, setting))
 }
@@ -213,8 +213,10 @@ async fn get_drive(
     .await
 }
 
-fn summarize(d: Drive, label: &str) -> DriveFigures {
+/// The drive's figures, with the peak memory of the server process `pid` so far.
+fn summarize(d: Drive, label: &str, pid: u32) -> DriveFigures {
     DriveFigures {
+        server_peak_kib: rss_kib(pid).map_or(0, |(_, hwm)| hwm),
         figures: d.samples.overall(label, d.seconds),
         seconds: d.seconds,
         client_cpu_s: d.client_cpu_s,

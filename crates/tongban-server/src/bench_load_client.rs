@@ -99,7 +99,7 @@ impl Conn {
         samples.record(label, start.elapsed());
         anyhow::ensure!(
             status.is_success(),
-            "{method} {path} answered {status}: {}",
+            "{label}: {method} {path} answered {status}: {}",
             String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
         );
         Ok(bytes)

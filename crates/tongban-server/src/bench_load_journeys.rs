@@ -19,6 +19,8 @@ use crate::bench_load_client::{Body, Conn, Samples};
 pub struct Setting {
     /// The item a whole case applies for, and its required materials.
     pub item_id: String,
+    /// The item's department, whose reviewer and approver decide.
+    pub department: String,
     pub materials: Vec<String>,
     /// A 证照标识 held by a citizen, when one was found.
     pub licence_id: Option<String>,
@@ -125,6 +127,7 @@ pub async fn discover(addr: SocketAddr) -> anyhow::Result<Setting> {
     }
     Ok(Setting {
         item_id,
+        department: item.department_id.clone(),
         materials: item
             .materials
             .iter()
@@ -144,7 +147,7 @@ pub async fn worker(
 ) -> anyhow::Result<Worker> {
     let mut conn = Conn::connect(addr).await?;
     let mut tokens: [String; 4] = Default::default();
-    let department = CASE_DEPARTMENTS[0];
+    let department = &setting.department;
     match journey {
         Journey::CitizenCases => {
             let citizen = if k == 0 {

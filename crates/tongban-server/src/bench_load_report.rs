@@ -56,6 +56,8 @@ pub struct DriveFigures {
     pub seconds: f64,
     pub client_cpu_s: f64,
     pub server_cpu_s: f64,
+    /// VmHWM of the server process at the end of the drive, in KiB.
+    pub server_peak_kib: u64,
 }
 
 /// Everything one run measured.
@@ -178,15 +180,24 @@ impl LoadReport {
         for (name, d) in [("hello-world", &self.hello), ("办事指南", &self.guide)] {
             let _ = writeln!(
                 out,
-                "  {name}: {:.0}/s, p50 {:.2} ms, p99 {:.2} ms; CPU client {:.1} s, server {:.1} s over {:.1} s",
+                "  {name}: {:.0}/s, p50 {:.2} ms, p99 {:.2} ms; CPU client {:.1} s, server {:.1} s over {:.1} s; server peak RSS {:.1} MB",
                 d.figures.per_second,
                 d.figures.p50_ms,
                 d.figures.p99_ms,
                 d.client_cpu_s,
                 d.server_cpu_s,
-                d.seconds
+                d.seconds,
+                mb(d.server_peak_kib)
             );
         }
+        let _ = writeln!(
+            out,
+            "  journeys: {:.0}/s in all; CPU client {:.1} s, server {:.1} s; server peak RSS {:.1} MB",
+            self.journeys.figures.per_second,
+            self.journeys.client_cpu_s,
+            self.journeys.server_cpu_s,
+            mb(self.journeys.server_peak_kib)
+        );
         for f in &self.journey_figures {
             let _ = writeln!(
                 out,
@@ -227,30 +238,32 @@ impl LoadReport {
             "\nSame load generator, {} keep-alive connections, {:.0} s each:\n",
             self.connections, self.hello.seconds
         );
-        out.push_str("| target | requests/s | p50 | p99 | max | client CPU | server CPU |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        out.push_str("| target | requests/s | p50 | p99 | max | client CPU | server CPU | server peak RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (name, d) in [
             ("bare axum hello-world `GET /`", &self.hello),
             ("办事指南 `GET /items/{id}`", &self.guide),
         ] {
             let _ = writeln!(
                 out,
-                "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1} ms | {:.1} s | {:.1} s |",
+                "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1} ms | {:.1} s | {:.1} s | {:.1} MB |",
                 d.figures.per_second,
                 d.figures.p50_ms,
                 d.figures.p99_ms,
                 d.figures.max_ms,
                 d.client_cpu_s,
-                d.server_cpu_s
+                d.server_cpu_s,
+                mb(d.server_peak_kib)
             );
         }
         let _ = writeln!(
             out,
-            "\nJourneys, all at once, {} clients each, {:.0} s ({:.0} requests/s in all; CPU client {:.1} s, server {:.1} s){}:\n",
+            "\nJourneys, all at once, {} clients each, {:.0} s ({:.0} requests/s in all; CPU client {:.1} s, server {:.1} s; serve peak RSS {:.1} MB){}:\n",
             self.journey_clients,
             self.journeys.seconds,
             self.journeys.figures.per_second,
             self.journeys.client_cpu_s,
             self.journeys.server_cpu_s,
+            mb(self.journeys.server_peak_kib),
             if self.licence_found {
                 ""
             } else {
@@ -368,6 +381,7 @@ mod tests {
             seconds: 10.0,
             client_cpu_s: 5.0,
             server_cpu_s: 9.0,
+            server_peak_kib: 60_000,
         }
     }
 
