@@ -94,7 +94,7 @@ async fn measure(o: &LoadOptions, run_dir: &std::path::Path) -> anyhow::Result<L
     let sampled = sampler.stop();
     let rss_peak_kib = rss_kib(serve.pid).map_or(sampled, |(_, hwm)| hwm.max(sampled));
     serve.stop().await?;
-    let (hello, guide, journeys, journey_figures, setting) = outcome?;
+    let (hello, guide, journeys, journey_figures, setting, first_error) = outcome?;
 
     Ok(LoadReport {
         date: SystemClock.now().date().to_string(),
@@ -123,6 +123,7 @@ async fn measure(o: &LoadOptions, run_dir: &std::path::Path) -> anyhow::Result<L
         licence_found: setting.licence_id.is_some(),
         rss_idle_kib,
         rss_peak_kib,
+        first_error,
     })
 }
 
@@ -132,6 +133,7 @@ type Drives = (
     DriveFigures,
     Vec<Figures>,
     Setting,
+    Option<String>,
 );
 
 /// The hello-world, 办事指南 and journey drives against the running `serve`.
@@ -156,11 +158,11 @@ async fn drives(
     let hello_server = start_hello(&run_dir.join("hello.log")).await?;
     let hello_path: Arc<str> = "/".into();
     get_drive(&hello_server, &hello_path, o.connections, warmup).await?;
-    let hello = get_drive(&hello_server, &hello_path, o.connections, duration)
-        .await
-        .map(|d| summarize(d, "hello-world", hello_server.pid));
+    let hello = get_drive(&hello_server, &hello_path, o.connections, duration).await;
+    let hello_pid = hello_server.pid;
     hello_server.stop().await?;
-    let hello = hello?;
+    let mut first_error = None;
+    let hello = summarize(hello?, "hello-world", hello_pid, &mut first_error);
 
     println!(
         "    办事指南 {guide_path}, {} connections, {} s …",
@@ -168,7 +170,7 @@ async fn drives(
     );
     get_drive(serve, &guide_path, o.connections, warmup).await?;
     let guide = get_drive(serve, &guide_path, o.connections, duration).await?;
-    let guide = summarize(guide, "办事指南", serve.pid);
+    let guide = summarize(guide, "办事指南", serve.pid, &mut first_error);
 
     println!(
         "(3) the journeys, {} clients each, {} s …",
@@ -186,9 +188,16 @@ async fn drives(
     }
     let journeys = drive(serve.addr, workers, duration, Some(serve.pid), round).await?;
     let journey_figures = journeys.samples.figures(journeys.seconds);
-    let journeys = summarize(journeys, "all journeys", serve.pid);
+    let journeys = summarize(journeys, "all journeys", serve.pid, &mut first_error);
     let setting = Arc::unwrap_or_clone(setting);
-    Ok((hello, guide, journeys, journey_figures, setting))
+    Ok((
+        hello,
+        guide,
+        journeys,
+        journey_figures,
+        setting,
+        first_error,
+    ))
 }
 
 /// `connections` workers sending `GET path` back to back for `duration`.
@@ -213,8 +222,12 @@ async fn get_drive(
     .await
 }
 
-/// The drive's figures, with the peak memory of the server process `pid` so far.
-fn summarize(d: Drive, label: &str, pid: u32) -> DriveFigures {
+/// The drive's figures, with the peak memory of the server process `pid` so far; its first
+/// error answer goes to `first_error` unless one is there.
+fn summarize(d: Drive, label: &str, pid: u32, first_error: &mut Option<String>) -> DriveFigures {
+    if first_error.is_none() {
+        first_error.clone_from(&d.samples.first_error);
+    }
     DriveFigures {
         server_peak_kib: rss_kib(pid).map_or(0, |(_, hwm)| hwm),
         figures: d.samples.overall(label, d.seconds),

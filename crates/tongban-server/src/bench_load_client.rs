@@ -84,7 +84,9 @@ impl Conn {
         Ok((status, bytes))
     }
 
-    /// Sends one request, records its latency under `label` and fails on a non-2xx answer.
+    /// Sends one request and records it under `label`: its latency when the answer is 2xx
+    /// (and then the body), an error otherwise (and then `None`). Only a failure to talk to the
+    /// server at all is an `Err`.
     pub async fn timed(
         &mut self,
         samples: &mut Samples,
@@ -93,47 +95,73 @@ impl Conn {
         path: &str,
         token: Option<&str>,
         body: Option<Body>,
-    ) -> anyhow::Result<Bytes> {
+    ) -> anyhow::Result<Option<Bytes>> {
         let start = Instant::now();
         let (status, bytes) = self.send(method.clone(), path, token, body).await?;
-        samples.record(label, start.elapsed());
-        anyhow::ensure!(
-            status.is_success(),
-            "{label}: {method} {path} answered {status}: {}",
-            String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+        if status.is_success() {
+            samples.record(label, start.elapsed());
+            return Ok(Some(bytes));
+        }
+        samples.record_error(
+            label,
+            format!(
+                "{label}: {method} {path} answered {status}: {}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+            ),
         );
-        Ok(bytes)
+        Ok(None)
     }
 }
 
-/// Latencies in microseconds, by request label.
+/// Latencies in microseconds of the answered requests, and the count of error answers, by
+/// request label.
 #[derive(Debug, Default, Clone)]
-pub struct Samples(BTreeMap<&'static str, Vec<u32>>);
+pub struct Samples {
+    micros: BTreeMap<&'static str, Vec<u32>>,
+    errors: BTreeMap<&'static str, usize>,
+    /// The first error answer, to show.
+    pub first_error: Option<String>,
+}
 
 impl Samples {
     pub fn record(&mut self, label: &'static str, elapsed: Duration) {
         let micros = u32::try_from(elapsed.as_micros()).unwrap_or(u32::MAX);
-        self.0.entry(label).or_default().push(micros);
+        self.micros.entry(label).or_default().push(micros);
+    }
+
+    pub fn record_error(&mut self, label: &'static str, message: String) {
+        *self.errors.entry(label).or_default() += 1;
+        self.micros.entry(label).or_default();
+        self.first_error.get_or_insert(message);
     }
 
     pub fn merge(&mut self, other: Samples) {
-        for (label, mut micros) in other.0 {
-            self.0.entry(label).or_default().append(&mut micros);
+        for (label, mut micros) in other.micros {
+            self.micros.entry(label).or_default().append(&mut micros);
+        }
+        for (label, n) in other.errors {
+            *self.errors.entry(label).or_default() += n;
+        }
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
         }
     }
 
     /// The figures of every label, for a run of `seconds`.
     pub fn figures(&self, seconds: f64) -> Vec<Figures> {
-        self.0
+        self.micros
             .iter()
-            .map(|(label, micros)| Figures::of(label, micros, seconds))
+            .map(|(label, micros)| {
+                let errors = self.errors.get(label).copied().unwrap_or(0);
+                Figures::of(label, micros, errors, seconds)
+            })
             .collect()
     }
 
     /// The figures of all requests together.
     pub fn overall(&self, label: &str, seconds: f64) -> Figures {
-        let all: Vec<u32> = self.0.values().flatten().copied().collect();
-        Figures::of(label, &all, seconds)
+        let all: Vec<u32> = self.micros.values().flatten().copied().collect();
+        Figures::of(label, &all, self.errors.values().sum(), seconds)
     }
 }
 
@@ -146,10 +174,13 @@ pub struct Figures {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// Non-2xx answers (not counted in `requests` nor in the latencies).
+    #[serde(default)]
+    pub errors: usize,
 }
 
 impl Figures {
-    pub fn of(label: &str, micros: &[u32], seconds: f64) -> Figures {
+    pub fn of(label: &str, micros: &[u32], errors: usize, seconds: f64) -> Figures {
         let mut ms: Vec<f64> = micros.iter().map(|&m| f64::from(m) / 1000.0).collect();
         ms.sort_by(f64::total_cmp);
         Figures {
@@ -159,6 +190,7 @@ impl Figures {
             p50_ms: percentile(&ms, 50.0),
             p99_ms: percentile(&ms, 99.0),
             max_ms: ms.last().copied().unwrap_or(0.0),
+            errors,
         }
     }
 }
@@ -266,6 +298,8 @@ mod tests {
             samples.record("guide", Duration::from_millis(ms));
         }
         samples.record("hello", Duration::from_micros(250));
+        samples.record_error("hello", "first".into());
+        samples.record_error("hello", "second".into());
         let figures = samples.figures(2.0);
         assert_eq!(figures.len(), 2);
         let guide = &figures[0];
@@ -277,6 +311,10 @@ mod tests {
         assert!((guide.max_ms - 100.0).abs() < 1e-9);
         assert_eq!(samples.overall("all", 1.0).requests, 101);
         assert!((figures[1].p99_ms - 0.25).abs() < 1e-9);
+        assert_eq!((guide.errors, figures[1].errors), (0, 2));
+        assert_eq!(figures[1].requests, 1);
+        assert_eq!(samples.overall("all", 1.0).errors, 2);
+        assert_eq!(samples.first_error.as_deref(), Some("first"));
     }
 
     #[test]
@@ -314,7 +352,7 @@ mod tests {
                 let body = conn
                     .timed(&mut samples, "hello", Method::GET, "/", None, None)
                     .await?;
-                anyhow::ensure!(body.as_ref() == b"Hello, World!");
+                anyhow::ensure!(body.as_deref() == Some(&b"Hello, World!"[..]));
                 Ok((conn, (), samples))
             },
         )
