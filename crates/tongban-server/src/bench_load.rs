@@ -159,10 +159,10 @@ async fn drives(
     let hello_path: Arc<str> = "/".into();
     get_drive(&hello_server, &hello_path, o.connections, warmup).await?;
     let hello = get_drive(&hello_server, &hello_path, o.connections, duration).await;
-    let hello_pid = hello_server.pid;
+    let hello_peak = peak_kib(hello_server.pid);
     hello_server.stop().await?;
     let mut first_error = None;
-    let hello = summarize(hello?, "hello-world", hello_pid, &mut first_error);
+    let hello = summarize(hello?, "hello-world", hello_peak, &mut first_error);
 
     println!(
         "    办事指南 {guide_path}, {} connections, {} s …",
@@ -170,7 +170,7 @@ async fn drives(
     );
     get_drive(serve, &guide_path, o.connections, warmup).await?;
     let guide = get_drive(serve, &guide_path, o.connections, duration).await?;
-    let guide = summarize(guide, "办事指南", serve.pid, &mut first_error);
+    let guide = summarize(guide, "办事指南", peak_kib(serve.pid), &mut first_error);
 
     println!(
         "(3) the journeys, {} clients each, {} s …",
@@ -188,7 +188,12 @@ async fn drives(
     }
     let journeys = drive(serve.addr, workers, duration, Some(serve.pid), round).await?;
     let journey_figures = journeys.samples.figures(journeys.seconds);
-    let journeys = summarize(journeys, "all journeys", serve.pid, &mut first_error);
+    let journeys = summarize(
+        journeys,
+        "all journeys",
+        peak_kib(serve.pid),
+        &mut first_error,
+    );
     let setting = Arc::unwrap_or_clone(setting);
     Ok((
         hello,
@@ -222,14 +227,24 @@ async fn get_drive(
     .await
 }
 
-/// The drive's figures, with the peak memory of the server process `pid` so far; its first
-/// error answer goes to `first_error` unless one is there.
-fn summarize(d: Drive, label: &str, pid: u32, first_error: &mut Option<String>) -> DriveFigures {
+/// VmHWM (peak resident memory so far) of a process, in KiB; 0 when it cannot be read.
+fn peak_kib(pid: u32) -> u64 {
+    rss_kib(pid).map_or(0, |(_, hwm)| hwm)
+}
+
+/// The drive's figures, with the server's peak memory; its first error answer goes to
+/// `first_error` unless one is there.
+fn summarize(
+    d: Drive,
+    label: &str,
+    server_peak_kib: u64,
+    first_error: &mut Option<String>,
+) -> DriveFigures {
     if first_error.is_none() {
         first_error.clone_from(&d.samples.first_error);
     }
     DriveFigures {
-        server_peak_kib: rss_kib(pid).map_or(0, |(_, hwm)| hwm),
+        server_peak_kib,
         figures: d.samples.overall(label, d.seconds),
         seconds: d.seconds,
         client_cpu_s: d.client_cpu_s,
