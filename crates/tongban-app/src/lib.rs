@@ -29,6 +29,7 @@ mod lists_import;
 mod notify;
 mod notify_senders;
 mod org;
+mod password_threads;
 mod principal;
 mod registration;
 mod seed;
