@@ -1,8 +1,10 @@
 //! Logging in and out, sessions that survive restarts, and login throttling.
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use std::cell::RefCell;
+
+use argon2::password_hash::PasswordHasher;
+use argon2::password_hash::phc::{Output, PasswordHash};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use serde_json::json;
 use tongban_domain::{DivisionCode, Role, crypto::to_hex, hmac_sm3, sm3};
 use tongban_store::{AccountRow, NewEvent, SessionRow, StoreError, ThrottleRow};
@@ -47,20 +49,62 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// Checks a password against an Argon2 PHC string, in this thread's reused Argon2 memory.
 fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm.as_str()),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+    };
+    let mut out = vec![0u8; expected.len()];
+    let blocks = params.block_count();
+    let hashed = with_argon2_memory(blocks, |memory| {
+        Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut out,
+            memory,
+        )
+    });
+    // `Output`'s equality is constant-time.
+    hashed.is_ok() && Output::try_from(out.as_slice()).is_ok_and(|computed| &computed == expected)
 }
 
-/// Verifies on the blocking pool (Argon2 takes tens of milliseconds of CPU); a missing account
-/// is verified against a dummy hash so both paths take the same time.
+thread_local! {
+    /// Argon2's working memory (19 MiB at the default cost), kept by each hashing thread: a
+    /// fresh allocation per login was retained by the allocator, thread by thread.
+    static ARGON2_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on `blocks` blocks of this thread's Argon2 memory (every block is written before
+/// it is read, so the memory needs no clearing between runs).
+fn with_argon2_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
+    ARGON2_MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() != blocks {
+            *memory = vec![Block::default(); blocks];
+        }
+        f(&mut memory)
+    })
+}
+
+/// Verifies on a hashing thread (Argon2 takes tens of milliseconds of CPU and 19 MiB; see
+/// `password_threads`); a missing account is verified against a dummy hash so both paths take
+/// the same time.
 async fn verify_off_thread(password: String, phc: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match phc {
+    crate::password_threads::run(move || match phc {
         Some(phc) => verify_password(&password, &phc),
         None => {
             let _ = verify_password(&password, DUMMY_HASH);
@@ -71,11 +115,11 @@ async fn verify_off_thread(password: String, phc: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-/// Hashes on the blocking pool, for request paths.
+/// Hashes on a hashing thread, for request paths.
 pub(crate) async fn hash_off_thread(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    crate::password_threads::run(move || hash_password(&password))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .ok_or_else(|| AppError::Internal("password hashing failed".into()))?
 }
 
 /// Hash verified against when the login does not exist, so both paths take the same time.
@@ -488,5 +532,20 @@ mod tests {
         assert!(verify_password("Tongban@2026", &phc));
         assert!(!verify_password("tongban@2026", &phc));
         assert!(!verify_password("x", "not a phc string"));
+    }
+
+    #[test]
+    fn reused_argon2_memory_gives_the_same_answers_run_after_run() {
+        let phc = hash_password("Tongban@2026").unwrap();
+        let cheap = "$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$dGhpcyBpcyBub3QgdGhlIGhhc2g";
+        for _ in 0..3 {
+            assert!(verify_password("Tongban@2026", &phc));
+            assert!(!verify_password("Tongban@2027", &phc));
+            // Another cost resizes the memory; the next run at the default cost still verifies.
+            assert!(!verify_password("Tongban@2026", cheap));
+            assert!(!verify_password("Tongban@2026", DUMMY_HASH));
+        }
+        let blocks = ARGON2_MEMORY.with(|m| m.borrow().len());
+        assert_eq!(blocks, 19456);
     }
 }

@@ -60,6 +60,7 @@ impl App {
     pub async fn reload_shared_tables(&self) -> Result<(), AppError> {
         self.load_calendar().await?;
         self.forget_cached_licence_types();
+        self.forget_cached_items();
         Ok(())
     }
 

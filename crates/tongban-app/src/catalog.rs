@@ -109,13 +109,28 @@ impl App {
     }
 
     /// The version of an item in force, as citizens see it. Public.
+    /// Served from a cache kept a few seconds (see `item_cache.rs`).
     pub async fn published_item(&self, item_id: &str) -> Result<ItemView, AppError> {
+        let now_ms = self.now_ms();
+        if let Some(view) = self.items.get(item_id, now_ms) {
+            return Ok(ItemView::clone(&view));
+        }
+        let generation = self.items.generation();
         let row = self
             .store
             .published_version(item_id)
             .await?
             .ok_or(AppError::NotFound("该事项"))?;
-        self.view(row).await
+        let view = self.view(row).await?;
+        self.items
+            .put(generation, now_ms, std::sync::Arc::new(view.clone()));
+        Ok(view)
+    }
+
+    /// Empties the cache of published items: call after any change to an item, a department
+    /// or a hall.
+    pub(crate) fn forget_cached_items(&self) {
+        self.items.forget_all();
     }
 
     /// Any version of an item, drafts included. Staff only.

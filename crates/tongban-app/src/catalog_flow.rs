@@ -321,7 +321,8 @@ impl App {
         let at_ms = self.now_ms();
         let who = who.clone();
         let item_id = item_id.to_string();
-        self.store
+        let result = self
+            .store
             .write(move |ctx| {
                 Box::pin(async move {
                     let row = ctx
@@ -355,6 +356,8 @@ impl App {
                     Ok::<_, AppError>(())
                 })
             })
-            .await
+            .await;
+        self.forget_cached_items();
+        result
     }
 }

@@ -22,6 +22,7 @@ mod error;
 pub mod evaluations;
 pub mod import;
 pub mod indicators;
+mod item_cache;
 pub mod licences;
 mod lists;
 mod lists_flow;
@@ -29,6 +30,7 @@ mod lists_import;
 mod notify;
 mod notify_senders;
 mod org;
+mod password_threads;
 mod principal;
 mod registration;
 mod seed;
@@ -47,6 +49,7 @@ pub use calendar::{DueDateAnswer, DueDateRequest, PauseRequest};
 pub use catalog::{CatalogQuery, ItemSummary, ItemView};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{AppError, FieldError};
+pub use item_cache::ITEM_CACHE_TTL_MS;
 pub use lists::{
     EditionComparison, EditionInfo, EntriesPage, EntriesQuery, EntryView, ListOverview,
 };
@@ -146,6 +149,8 @@ pub struct App {
     licence_keys: Arc<licences::Keyring>,
     /// Where events are pushed upstream (nowhere unless [`App::with_upstream`] is used).
     upstream: Arc<upstream::Upstream>,
+    /// Published items as the 办事指南 shows them, kept for a few seconds.
+    items: Arc<item_cache::ItemCache>,
 }
 
 impl App {
@@ -167,6 +172,7 @@ impl App {
             senders: Arc::new(Senders::none()),
             upstream: Arc::default(),
             cases: Arc::default(),
+            items: Arc::default(),
             licence_keys,
         };
         app.load_calendar().await?;

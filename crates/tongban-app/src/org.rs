@@ -250,6 +250,7 @@ impl App {
                 })
             })
             .await?;
+        self.forget_cached_items();
         Ok(updated)
     }
 
@@ -316,6 +317,7 @@ impl App {
                 AppError::Conflict(_) => AppError::field("uscc", "uscc.taken", "该统一社会信用代码已被其他部门使用"),
                 other => other,
             })?;
+        self.forget_cached_items();
         Ok(updated)
     }
 }

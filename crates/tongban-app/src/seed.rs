@@ -69,6 +69,7 @@ impl App {
                 Box::pin(async move { write_city(ctx, &city, &hashes, &keys, at_ms).await })
             })
             .await?;
+        self.forget_cached_items();
         Ok(report)
     }
 }

@@ -18,6 +18,21 @@ const SECRET_KEY_BYTES: usize = 32;
 /// `RUST_LOG` chooses what is logged; the default is `info`.
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    init_logging_with(format, filter);
+}
+
+/// Starts logging for a bulk load: as [`init_logging`], but sqlx's slow-statement warnings
+/// (every large multi-row INSERT of a bulk load is "slow") are left out.
+pub fn init_bulk_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = match "sqlx::query=error".parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
+    init_logging_with(format, filter);
+}
+
+fn init_logging_with(format: LogFormat, filter: EnvFilter) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -103,10 +118,17 @@ pub fn now_ms() -> i64 {
 
 /// Opens (creating and migrating if needed) the configured database.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    open_store_with(settings, false).await
+}
+
+/// Opens the configured database, for a bulk load (`tongban gen`) or not.
+async fn open_store_with(settings: &Settings, bulk_load: bool) -> anyhow::Result<Store> {
     ensure_sqlite_parent(&settings.database_url)?;
     let masked = settings.database_url_masked();
     tracing::debug!(database = %masked, "opening the database");
-    Store::open(&StoreOptions::new(settings.database_url.clone()), now_ms())
+    let mut options = StoreOptions::new(settings.database_url.clone());
+    options.bulk_load = bulk_load;
+    Store::open(&options, now_ms())
         .await
         .with_context(|| format!("opening the database {masked}"))
 }
@@ -127,6 +149,16 @@ fn licence_master_key(settings: &Settings) -> anyhow::Result<[u8; 16]> {
 
 /// Opens the store and builds the application on it.
 pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
+    open_app_with(settings, Arc::new(SystemClock), false).await
+}
+
+/// Opens the store and builds the application on it, with `clock` as its time; `bulk_load`
+/// opens the store for a bulk load (see `StoreOptions::bulk_load`).
+pub async fn open_app_with(
+    settings: &Settings,
+    clock: Arc<dyn tongban_app::Clock>,
+    bulk_load: bool,
+) -> anyhow::Result<App> {
     let secret_key = load_or_create_secret(&settings.secret_key_file)?;
     if settings.region_code.len() != 6 || !settings.region_code.bytes().all(|b| b.is_ascii_digit())
     {
@@ -135,7 +167,7 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
             settings.region_code
         );
     }
-    let store = open_store(settings).await?;
+    let store = open_store_with(settings, bulk_load).await?;
     let config = AppConfig {
         secret_key,
         session_hours: settings.session_hours,
@@ -157,7 +189,7 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
             ..Default::default()
         },
     };
-    App::new(store, Arc::new(SystemClock), config)
+    App::new(store, clock, config)
         .await
         .context("starting the application")?
         .with_uploads(settings.uploads_dir.clone())

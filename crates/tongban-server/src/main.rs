@@ -1,5 +1,6 @@
 //! The `tongban` binary: serve the platform, run the demo, operate the database and the audit
-//! chain, manage the working-day calendar, validate identifiers and benchmark event appends.
+//! chain, manage the working-day calendar, validate identifiers, generate a province-sized history
+//! and benchmark event appends.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod admin_cmd;
@@ -13,6 +14,11 @@ mod bench_licences;
 mod bench_licences_report;
 mod bench_lifecycle;
 mod bench_lifecycle_report;
+mod bench_load;
+mod bench_load_children;
+mod bench_load_client;
+mod bench_load_journeys;
+mod bench_load_report;
 mod bench_md;
 mod bench_report;
 mod bench_search;
@@ -21,11 +27,15 @@ mod bulletins_cmd;
 mod calendar_cmd;
 mod context;
 mod demo;
+mod gen_cmd;
+mod gen_history;
 mod indicators_cmd;
 mod licence_cmd;
 mod lists_cmd;
 mod notify;
 mod periodic;
+mod phases;
+mod progress;
 mod serve;
 mod settings;
 mod upstream;
@@ -66,6 +76,18 @@ enum Command {
         /// Directory of the demo database and secret key.
         #[arg(long, value_name = "DIR", default_value = "data/demo")]
         data: PathBuf,
+    },
+    /// Generate a deterministic province-sized history into an empty database (SQLite or
+    /// PostgreSQL, chosen as for `migrate`), with a progress bar on standard error.
+    Gen {
+        /// Applications (办件) to generate, with their events, licences and ratings.
+        #[arg(long, value_name = "N")]
+        applications: u64,
+        /// Seed: the same seed and count write the same history.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Create or upgrade the database schema and print its version.
     Migrate {
@@ -378,6 +400,48 @@ enum BenchCommand {
         #[arg(long, value_name = "PATH")]
         write_md: Option<PathBuf>,
     },
+    /// Province scale in one run: group commit vs bare commits, the 办事指南 page vs a bare axum
+    /// hello-world, the main journeys and the serve process's memory on an existing database.
+    Load {
+        /// Settings file of the database to serve (as for `serve`).
+        #[arg(
+            long,
+            value_name = "FILE",
+            conflicts_with = "data",
+            required_unless_present = "data"
+        )]
+        config: Option<PathBuf>,
+        /// A directory made by `tongban demo --data DIR` (tongban.db, secret.key, …).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Duration of each HTTP drive, in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Keep-alive connections of the hello-world and 办事指南 drives.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Clients per journey.
+        #[arg(long, default_value_t = 2)]
+        journey_clients: usize,
+        /// Concurrent writers of the group-commit phase.
+        #[arg(long, default_value_t = 32)]
+        writers: usize,
+        /// Duration of each group-commit phase, in seconds.
+        #[arg(long, default_value_t = 5.0)]
+        events_seconds: f64,
+        /// Directory for the run's files (default: the system temporary directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Write the results as the "Province scale" section of this markdown file.
+        #[arg(long, value_name = "PATH")]
+        write_md: Option<PathBuf>,
+    },
+    /// A bare axum hello-world, the baseline of `bench load`.
+    #[command(hide = true)]
+    Hello {
+        #[arg(long, value_name = "ADDR")]
+        listen: String,
+    },
     /// p99 of GET /bureau (the bureau's dashboard) on the demo-size data; goal ≤ 100 ms.
     Dashboard {
         /// Measured requests in all.
@@ -459,6 +523,16 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { listen, data } => demo::demo(settings(None)?, &data, listen).await,
         Command::Migrate { config } => admin_cmd::migrate(&settings(config.as_ref())?).await,
+        Command::Gen {
+            applications,
+            seed,
+            config,
+        } => {
+            let options = gen_cmd::GenOptions { applications, seed };
+            let settings = Settings::load(config.as_deref())?;
+            context::init_bulk_logging(settings.log_format);
+            gen_cmd::run(&settings, &options).await
+        }
         Command::Backup {
             dest,
             uploads,
@@ -516,6 +590,46 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             app.store().close().await;
             code
         }
+        Command::Bench {
+            command:
+                BenchCommand::Load {
+                    config,
+                    data,
+                    seconds,
+                    connections,
+                    journey_clients,
+                    writers,
+                    events_seconds,
+                    dir,
+                    write_md,
+                },
+        } => {
+            let database = match (config, data) {
+                (Some(file), _) => bench_load_children::Database::Config(file),
+                (None, Some(dir)) => bench_load_children::Database::DemoDir(dir),
+                (None, None) => anyhow::bail!("give --config FILE or --data DIR"),
+            };
+            let report = bench_load::run(&bench_load::LoadOptions {
+                database,
+                seconds,
+                connections,
+                journey_clients,
+                writers,
+                events_seconds,
+                dir,
+            })
+            .await?;
+            println!();
+            print!("{}", report.terminal());
+            if let Some(path) = write_md {
+                bench_load_report::write_markdown(&report, &path)?;
+                println!("results written to {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command: BenchCommand::Hello { listen },
+        } => bench_load_children::hello(&listen).await,
         Command::Bench {
             command:
                 BenchCommand::Dashboard {

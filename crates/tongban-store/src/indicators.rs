@@ -453,12 +453,11 @@ impl WriteCtx {
         deltas: &[RollupDelta],
     ) -> Result<(), StoreError> {
         const PER_ROW: usize = 5 + 23;
-        // Stay well under both engines' bind limits.
+        let engine = self.engine();
+        // Stay well under both engines' bind limits. SQLite gets anonymous `?` placeholders:
+        // sqlx looks each numbered one up by name, which grows with the square of their count.
         for chunk in deltas.chunks(500) {
-            let values = (0..chunk.len())
-                .map(|i| format!("({})", placeholders(i * PER_ROW + 1, PER_ROW)))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let values = crate::applications::values_list(engine, chunk.len(), PER_ROW);
             let updates = COUNTER_COLUMNS
                 .iter()
                 .map(|c| format!("{c} = indicator_rollups.{c} + excluded.{c}"))

@@ -25,6 +25,9 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// Most units of work committed together in one transaction.
     pub max_batch: usize,
+    /// A bulk load (`tongban gen`): SQLite commits without syncing (a crash loses the load,
+    /// which is started again on a new file); [`Store::finish_bulk_load`] makes it durable.
+    pub bulk_load: bool,
 }
 
 impl StoreOptions {
@@ -33,6 +36,7 @@ impl StoreOptions {
             url: url.into(),
             max_connections: 8,
             max_batch: 256,
+            bulk_load: false,
         }
     }
 }
@@ -58,17 +62,19 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             // Connections are local and used constantly; a ping before each use only adds a round trip.
             .test_before_acquire(false);
+        let pragmas = if options.bulk_load {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; \
+             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+        } else {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+        };
         let pool_options = match engine {
-            Engine::Sqlite => pool_options.after_connect(|conn, _meta| {
+            Engine::Sqlite => pool_options.after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     // WAL lets readers run beside the writer; FULL makes each commit durable
                     // (the WAL is synced before COMMIT returns).
-                    sqlx::raw_sql(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                    )
-                    .execute(conn)
-                    .await?;
+                    sqlx::raw_sql(pragmas).execute(conn).await?;
                     Ok(())
                 })
             }),
@@ -98,6 +104,18 @@ impl Store {
     /// Checks that the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Ends a bulk load: SQLite copies the WAL into the database file, syncs it and empties the
+    /// WAL; PostgreSQL refreshes the planner's statistics of every table.
+    pub async fn finish_bulk_load(&self) -> Result<(), StoreError> {
+        // A checkpoint under synchronous = FULL syncs the database file before emptying the WAL.
+        let sql = match self.engine {
+            Engine::Sqlite => "PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);",
+            Engine::Postgres => "ANALYZE",
+        };
+        sqlx::raw_sql(sql).execute(&self.pool).await?;
         Ok(())
     }
 

@@ -33,7 +33,7 @@ pub use documents::CaseNotice;
 pub use mandates::{MandateRequest, MandateView};
 pub use queue::{QueueEntry, WorkQueue};
 pub use rebuild::RebuildReport;
-pub use seed::HistoryReport;
+pub use seed::{HistoryReport, HistoryWriter};
 pub use start::StartRequest;
 pub use sweep::SweepReport;
 pub use view::ApplicationView;

@@ -58,6 +58,14 @@ impl App {
                 ..HistoryReport::default()
             });
         }
+        let mut writer = self.history_writer().await?;
+        writer.write(self, plan).await
+    }
+
+    /// A writer of planned history that may be fed plan after plan (`tongban gen` writes a
+    /// province's history a year-sized plan at a time); it remembers the items, applicants and
+    /// halls it has looked up, and numbers the cases so their ids are the same on every run.
+    pub async fn history_writer(&self) -> Result<HistoryWriter, AppError> {
         let mut items: HashMap<String, Arc<ItemFacts>> = HashMap::new();
         let mut divisions: HashMap<String, String> = HashMap::new();
         for row in self.store.published_versions().await? {
@@ -80,129 +88,164 @@ impl App {
                 }),
             );
         }
-        let mut people: HashMap<String, (AccountKind, String)> = HashMap::new();
-        // The hall of the clerk who registered a window or outlet case.
-        let mut agent_halls: HashMap<String, Option<String>> = HashMap::new();
+        Ok(HistoryWriter {
+            items,
+            people: HashMap::new(),
+            agent_halls: HashMap::new(),
+            ordinal: 0,
+        })
+    }
+}
+
+/// Writes planned cases, plan after plan, remembering what it looked up (see
+/// [`App::history_writer`]).
+pub struct HistoryWriter {
+    items: HashMap<String, Arc<ItemFacts>>,
+    people: HashMap<String, (AccountKind, String)>,
+    /// The hall of the clerk who registered a window or outlet case.
+    agent_halls: HashMap<String, Option<String>>,
+    /// Cases prepared so far: part of each case id, so ids never repeat and never vary.
+    ordinal: u64,
+}
+
+impl HistoryWriter {
+    /// Writes the cases of `plan` with their events and projection rows, in large units of
+    /// work. Every command is decided by the domain; one it refuses is a fault in the plan.
+    pub async fn write(
+        &mut self,
+        app: &App,
+        plan: ApplicationPlan,
+    ) -> Result<HistoryReport, AppError> {
         let mut prepared = Vec::with_capacity(plan.cases.len());
         for case in plan.cases {
-            let item = items.get(&case.item_code).cloned().ok_or_else(|| {
+            let item = self.items.get(&case.item_code).cloned().ok_or_else(|| {
                 AppError::Internal(format!("planned item {} is not published", case.item_code))
             })?;
-            if !people.contains_key(&case.applicant) {
-                let row = self
+            if !self.people.contains_key(&case.applicant) {
+                let row = app
                     .store
                     .account(&case.applicant)
                     .await?
                     .ok_or(AppError::NotFound("该申请人"))?;
                 let kind = AccountKind::parse(&row.kind).unwrap_or(AccountKind::Citizen);
-                people.insert(case.applicant.clone(), (kind, row.display_name));
+                self.people
+                    .insert(case.applicant.clone(), (kind, row.display_name));
             }
-            let (kind, name) = people
+            let (kind, name) = self
+                .people
                 .get(&case.applicant)
                 .cloned()
                 .ok_or(AppError::NotFound("该申请人"))?;
             let hall = match (&case.agent, case.channel.is_online()) {
-                (Some(agent), false) => match agent_halls.get(agent) {
+                (Some(agent), false) => match self.agent_halls.get(agent) {
                     Some(h) => h.clone(),
                     None => {
-                        let h = self.store.account(agent).await?.and_then(|row| {
+                        let h = app.store.account(agent).await?.and_then(|row| {
                             (row.unit_kind.as_deref() == Some("hall"))
                                 .then_some(row.unit_id)
                                 .flatten()
                         });
-                        agent_halls.insert(agent.clone(), h.clone());
+                        self.agent_halls.insert(agent.clone(), h.clone());
                         h
                     }
                 },
                 _ => None,
             };
+            self.ordinal += 1;
+            let mut facts = facts_of(&item, &case, kind, name, hall);
+            facts.id = history_id(case.drafted_at_ms, self.ordinal);
+            facts.mandate_id = facts.mandate_id.map(|_| format!("mandate-{}", facts.id));
             prepared.push(Prepared {
-                facts: facts_of(&item, &case, kind, name, hall),
+                facts,
                 division_code: item.division_code.clone(),
                 case,
             });
         }
-        let cal = self.calendar();
-        let region = self.config.region_code.clone();
-        let mut report = HistoryReport::default();
-        let mut rest = prepared.into_iter().peekable();
-        while rest.peek().is_some() {
-            let chunk: Vec<Prepared> = rest.by_ref().take(CASES_PER_UNIT).collect();
-            let cal = cal.clone();
-            let region = region.clone();
-            let (cases, events) = self
-                .store
-                .write(move |ctx| {
-                    Box::pin(async move {
-                        let mut events = 0;
-                        let cases = chunk.len();
-                        for mut p in chunk {
-                            let day = p.case.drafted_on;
-                            let seq = ctx.next_application_seq(&day.to_string()).await?;
-                            p.facts.number =
-                                application_number(&region, day, u64::try_from(seq).unwrap_or(0));
-                            if let (Some(mandate), Some(agent)) =
-                                (&p.facts.mandate_id, &p.facts.agent_account)
-                            {
-                                ctx.insert_mandate(&tongban_store::MandateRow {
-                                    id: mandate.clone(),
-                                    agent_account: agent.clone(),
-                                    principal_account: p.facts.applicant_account.clone(),
-                                    item_ids: format!(",{},", p.facts.item_id),
-                                    valid_until: (day + time::Duration::days(365)).to_string(),
-                                    created_at_ms: p.case.drafted_at_ms,
-                                    revoked_at_ms: None,
-                                })
-                                .await?;
-                                ctx.append_event(tongban_store::NewEvent {
-                                    at_ms: p.case.drafted_at_ms,
-                                    actor: p.facts.applicant_account.clone(),
-                                    action: "mandate.granted".into(),
-                                    entity_type: "mandate".into(),
-                                    entity_id: mandate.clone(),
-                                    payload: serde_json::json!({ "agent": agent,
-                                        "items": format!(",{},", p.facts.item_id) }),
-                                })
-                                .await?;
-                            }
-                            let (app, log) = run_case(&p.facts, &p.case, &cal)?;
-                            for r in &log {
-                                ctx.append_event(log_event(&app.id, r)?).await?;
-                                if let ApplicationEvent::CommitmentVerified {
-                                    truthful: false,
-                                    note,
-                                } = &r.event
-                                {
-                                    ctx.insert_credit_flag(
-                                        &app.applicant_account,
-                                        &app.id,
-                                        r.at_ms,
-                                        note,
-                                    )
-                                    .await?;
-                                }
-                            }
-                            events += log.len();
-                            let pending = signers(&app);
-                            if !pending.is_empty() {
-                                ctx.set_assignees(&app.id, "signer", &pending).await?;
-                            }
-                            if !app.copied_to.is_empty() {
-                                ctx.set_assignees(&app.id, "copy", &app.copied_to).await?;
-                            }
-                            let at_ms = log.last().map_or(app.created_at_ms, |r| r.at_ms);
-                            let row = project(&app, &p.division_code, "", &cal, at_ms)?;
-                            ctx.insert_application(&row).await?;
-                        }
-                        Ok::<_, AppError>((cases, events))
-                    })
-                })
-                .await?;
-            report.cases += cases;
-            report.events += events;
-        }
-        Ok(report)
+        write_prepared(app, prepared).await
     }
+}
+
+async fn write_prepared(app: &App, prepared: Vec<Prepared>) -> Result<HistoryReport, AppError> {
+    let cal = app.calendar();
+    let region = app.config.region_code.clone();
+    let mut report = HistoryReport::default();
+    let mut rest = prepared.into_iter().peekable();
+    while rest.peek().is_some() {
+        let chunk: Vec<Prepared> = rest.by_ref().take(CASES_PER_UNIT).collect();
+        let cal = cal.clone();
+        let region = region.clone();
+        let (cases, events) = app
+            .store
+            .write(move |ctx| {
+                Box::pin(async move {
+                    let mut events = 0;
+                    let cases = chunk.len();
+                    for mut p in chunk {
+                        let day = p.case.drafted_on;
+                        let seq = ctx.next_application_seq(&day.to_string()).await?;
+                        p.facts.number =
+                            application_number(&region, day, u64::try_from(seq).unwrap_or(0));
+                        if let (Some(mandate), Some(agent)) =
+                            (&p.facts.mandate_id, &p.facts.agent_account)
+                        {
+                            ctx.insert_mandate(&tongban_store::MandateRow {
+                                id: mandate.clone(),
+                                agent_account: agent.clone(),
+                                principal_account: p.facts.applicant_account.clone(),
+                                item_ids: format!(",{},", p.facts.item_id),
+                                valid_until: (day + time::Duration::days(365)).to_string(),
+                                created_at_ms: p.case.drafted_at_ms,
+                                revoked_at_ms: None,
+                            })
+                            .await?;
+                            ctx.append_event(tongban_store::NewEvent {
+                                at_ms: p.case.drafted_at_ms,
+                                actor: p.facts.applicant_account.clone(),
+                                action: "mandate.granted".into(),
+                                entity_type: "mandate".into(),
+                                entity_id: mandate.clone(),
+                                payload: serde_json::json!({ "agent": agent,
+                                        "items": format!(",{},", p.facts.item_id) }),
+                            })
+                            .await?;
+                        }
+                        let (app, log) = run_case(&p.facts, &p.case, &cal)?;
+                        for r in &log {
+                            ctx.append_event(log_event(&app.id, r)?).await?;
+                            if let ApplicationEvent::CommitmentVerified {
+                                truthful: false,
+                                note,
+                            } = &r.event
+                            {
+                                ctx.insert_credit_flag(
+                                    &app.applicant_account,
+                                    &app.id,
+                                    r.at_ms,
+                                    note,
+                                )
+                                .await?;
+                            }
+                        }
+                        events += log.len();
+                        let pending = signers(&app);
+                        if !pending.is_empty() {
+                            ctx.set_assignees(&app.id, "signer", &pending).await?;
+                        }
+                        if !app.copied_to.is_empty() {
+                            ctx.set_assignees(&app.id, "copy", &app.copied_to).await?;
+                        }
+                        let at_ms = log.last().map_or(app.created_at_ms, |r| r.at_ms);
+                        let row = project(&app, &p.division_code, "", &cal, at_ms)?;
+                        ctx.insert_application(&row).await?;
+                    }
+                    Ok::<_, AppError>((cases, events))
+                })
+            })
+            .await?;
+        report.cases += cases;
+        report.events += events;
+    }
+    Ok(report)
 }
 
 /// The draft facts of a planned case (its number is given inside the unit of work).
@@ -221,7 +264,7 @@ fn facts_of(
             .map(|m| m.name.clone())
             .collect::<Vec<_>>()
     };
-    let id = history_id(case.drafted_at_ms);
+    let id = history_id(case.drafted_at_ms, 0);
     // A runner applies under a mandate, which the seed records next to the case.
     let mandate_id = case.agent.as_ref().and_then(|_| {
         (case.channel == tongban_domain::application::ApplyChannel::Runner)
@@ -255,12 +298,16 @@ fn facts_of(
     }
 }
 
-/// A UUIDv7 carrying the case's historic creation time, so ids sort by when cases began.
-fn history_id(at_ms: i64) -> String {
+/// A UUIDv7 carrying the case's historic creation time, so ids sort by when cases began; its
+/// other bits come from the case's ordinal in the history, so every run makes the same ids.
+fn history_id(at_ms: i64, ordinal: u64) -> String {
     let ms = u64::try_from(at_ms).unwrap_or(0);
-    let ts =
-        uuid::Timestamp::from_unix(uuid::NoContext, ms / 1000, ((ms % 1000) * 1_000_000) as u32);
-    uuid::Uuid::new_v7(ts).to_string()
+    let digest = tongban_domain::sm3(format!("history-case:{ordinal}").as_bytes());
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&digest[..10]);
+    uuid::Builder::from_unix_timestamp_millis(ms, &random)
+        .into_uuid()
+        .to_string()
 }
 
 /// Runs a planned case through the domain: the draft, then every command decided on the state
