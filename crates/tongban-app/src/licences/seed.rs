@@ -25,6 +25,9 @@ pub struct LicenceSeedReport {
     pub elapsed_ms: u128,
 }
 
+/// Holders whose licences the usage seeding keeps at once.
+const HOLDERS_CACHED: usize = 20_000;
+
 fn historic_draft(
     city: &DemoCity,
     types: &[LicenceType],
@@ -204,6 +207,11 @@ impl App {
                     continue;
                 };
                 if !holders.contains_key(&app.applicant_account) {
+                    // A cache of holders' licences: bounded, so a province-sized history
+                    // (`tongban gen`) does not hold every licence in memory.
+                    if holders.len() >= HOLDERS_CACHED {
+                        holders.clear();
+                    }
                     let found = match self.applicant_holder(&app).await? {
                         Some(holder) => {
                             let key = self.holder_key(&holder.code);
