@@ -70,6 +70,22 @@ const MAX_QUERY_CHARS: usize = 50;
 /// Items written per unit of work when seeding.
 const SEED_CHUNK: usize = 200;
 
+/// The id of the `n`th item of a seeded catalogue: a UUIDv7 at the seed's time whose next bits
+/// are `n` (so ids sort as the items came) and the rest from the item's code, so that a seed of
+/// the same catalogue at the same time gives the same ids.
+fn seeded_item_id(at_ms: i64, n: usize, code: &str) -> String {
+    let digest = tongban_domain::sm3(format!("seed-item:{n}:{code}").as_bytes());
+    let mut bits = [0u8; 10];
+    bits.copy_from_slice(&digest[..10]);
+    // The builder keeps the low 4 bits of byte 0, byte 1 and the low 6 bits of byte 2.
+    bits[0] = ((n >> 14) & 0x0f) as u8;
+    bits[1] = ((n >> 6) & 0xff) as u8;
+    bits[2] = (n & 0x3f) as u8;
+    uuid::Builder::from_unix_timestamp_millis(u64::try_from(at_ms).unwrap_or(0), &bits)
+        .into_uuid()
+        .to_string()
+}
+
 impl App {
     /// Published items matching the query, best first, and how many match in all. Public.
     pub async fn search_items(
@@ -161,8 +177,8 @@ impl App {
         let at_ms = self.now_ms();
         let count = items.len();
         let mut rows = Vec::with_capacity(count);
-        for item in &items {
-            let item_id = self.new_item_id();
+        for (n, item) in items.iter().enumerate() {
+            let item_id = seeded_item_id(at_ms, n, &item.implementation_code);
             rows.push(ItemVersionRow::new(
                 &item_id,
                 1,
