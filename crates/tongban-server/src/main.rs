@@ -854,6 +854,29 @@ mod tests {
     }
 
     #[test]
+    fn bench_load_takes_exactly_one_database() {
+        assert!(Cli::try_parse_from(["tongban", "bench", "load"]).is_err());
+        let both = [
+            "tongban", "bench", "load", "--config", "a.toml", "--data", "d",
+        ];
+        assert!(Cli::try_parse_from(both).is_err());
+        let cli = Cli::try_parse_from(["tongban", "bench", "load", "--data", "d"]).unwrap();
+        let Command::Bench {
+            command:
+                BenchCommand::Load {
+                    config,
+                    data,
+                    connections,
+                    ..
+                },
+        } = cli.command
+        else {
+            panic!("parsed as {:?}", cli.command);
+        };
+        assert_eq!((config, data, connections), (None, Some("d".into()), 16));
+    }
+
+    #[test]
     fn bench_defaults_are_thirty_two_writers_for_five_seconds() {
         let cli = Cli::try_parse_from(["tongban", "bench", "events"]).unwrap();
         let Command::Bench {
