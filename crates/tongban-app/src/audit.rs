@@ -70,9 +70,10 @@ impl App {
             .await
     }
 
-    /// Re-computes the whole chain (system administrators and supervisors).
+    /// Re-computes the whole chain (city-level system administrators and supervisors: the
+    /// chain is the whole city's).
     pub async fn verify_audit_chain(&self, who: &Principal) -> Result<VerifyOutcome, AppError> {
-        who.require_role(&AUDITORS)?;
+        who.require_city_level(&AUDITORS)?;
         Ok(self.store.verify_events().await?)
     }
 
@@ -81,14 +82,15 @@ impl App {
         Ok(self.store.verify_events().await?)
     }
 
-    /// Events after a cursor (system administrators and supervisors).
+    /// Events after a cursor (city-level system administrators and supervisors: the log is the
+    /// whole city's, with what applicants in every county typed).
     pub async fn events_after(
         &self,
         who: &Principal,
         after: i64,
         limit: i64,
     ) -> Result<Vec<EventView>, AppError> {
-        who.require_role(&AUDITORS)?;
+        who.require_city_level(&AUDITORS)?;
         let rows = self
             .store
             .events_after(after.max(0), limit.clamp(1, 1_000))

@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use tongban_domain::AdminLevel;
 use tongban_domain::Role;
 use tongban_domain::lists::{EDITION_YEARS, ListEntry, ListKind, edition_label, validate_edition};
 use tongban_store::{ListDutyRow, ListEditionRow, ListEntryRow, NewEvent, StoreError, WriteCtx};
@@ -29,11 +28,7 @@ const SEED_ROWS_PER_UNIT: usize = 2_500;
 
 /// A city-level system administrator, or Forbidden.
 pub(crate) fn require_city_admin(who: &Principal) -> Result<(), AppError> {
-    let unit = who.require_role(&[Role::SystemAdmin])?;
-    if unit.division().level() > AdminLevel::City {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
+    who.require_city_level(&[Role::SystemAdmin]).map(|_| ())
 }
 
 fn rows_of(entries: &[ListEntry]) -> (Vec<ListEntryRow>, Vec<ListDutyRow>) {

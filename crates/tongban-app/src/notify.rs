@@ -418,7 +418,8 @@ impl App {
         who: &Principal,
         page: i64,
     ) -> Result<OutboxOverview, AppError> {
-        who.require_role(&OUTBOX_READERS)?;
+        // The outbox is the whole city's: a county's staff would read every county's messages.
+        who.require_city_level(&OUTBOX_READERS)?;
         let page = page.max(1);
         let counts = self
             .store

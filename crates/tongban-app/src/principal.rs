@@ -118,6 +118,17 @@ impl Principal {
         }
     }
 
+    /// Staff in one of `roles` whose unit covers the whole city (or more): for the records that
+    /// are one for the whole city and cannot be cut by county (the audit log, the outbox, the
+    /// lists, every department's licences at once).
+    pub fn require_city_level(&self, roles: &[Role]) -> Result<&OrgUnit, AppError> {
+        let unit = self.require_role(roles)?;
+        if unit.division().level() > tongban_domain::AdminLevel::City {
+            return Err(AppError::Forbidden);
+        }
+        Ok(unit)
+    }
+
     /// Any member of staff.
     pub fn require_staff(&self) -> Result<&OrgUnit, AppError> {
         match self {

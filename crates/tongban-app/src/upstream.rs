@@ -268,7 +268,8 @@ impl App {
 
     /// One round of every stream now, ignoring the backoff (platform administrators).
     pub async fn push_upstream_now(&self, who: &Principal) -> Result<Vec<PushReport>, AppError> {
-        who.require_role(&PLATFORM_ADMINS)?;
+        // The push is the whole city's: a county's administrator neither sees nor starts it.
+        who.require_city_level(&PLATFORM_ADMINS)?;
         self.push_configured(true).await
     }
 
@@ -558,7 +559,8 @@ impl App {
 
     /// The push status of every stream (platform administrators).
     pub async fn upstream_status(&self, who: &Principal) -> Result<UpstreamStatus, AppError> {
-        who.require_role(&PLATFORM_ADMINS)?;
+        // The push is the whole city's: a county's administrator neither sees nor starts it.
+        who.require_city_level(&PLATFORM_ADMINS)?;
         self.upstream_status_for_operator().await
     }
 

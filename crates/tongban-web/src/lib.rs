@@ -12,6 +12,7 @@ mod error;
 pub mod export;
 mod i18n;
 mod metrics;
+mod page_routes;
 mod pages;
 mod state;
 pub mod svg_chart;
@@ -27,6 +28,7 @@ pub use api::request_bodies::{Decoder, REQUEST_BODIES};
 pub use api::{Access, ROUTES};
 pub use error::WebError;
 pub use i18n::Catalog;
+pub use page_routes::PAGE_ROUTES;
 pub use state::AppState;
 
 /// The default largest JSON or form body, in bytes (2 MiB).

@@ -102,7 +102,8 @@ impl App {
         code: &str,
         month: Option<&str>,
     ) -> Result<CountyView, AppError> {
-        require_bureau(who)?;
+        // A county's own supervisors and administrators too (the trend below is scoped).
+        who.require_role(&super::BUREAU_ROLES)?;
         let code = DivisionCode::parse(code.trim())
             .map_err(|_| AppError::NotFound("该县（区）"))?
             .as_str()

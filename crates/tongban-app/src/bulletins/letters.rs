@@ -177,7 +177,7 @@ impl App {
     /// Who may read a letter: the bureau, or a dept_admin of the unit it is written to.
     fn may_read_letter(who: &Principal, row: &LetterRow) -> bool {
         match who.role() {
-            Some(Role::BureauSupervisor | Role::SystemAdmin) => true,
+            Some(Role::BureauSupervisor | Role::SystemAdmin) => require_bureau(who).is_ok(),
             Some(Role::DeptAdmin) => who
                 .require_staff()
                 .is_ok_and(|u| u.kind_code() == row.unit_kind && u.id() == row.unit_id),
@@ -185,14 +185,17 @@ impl App {
         }
     }
 
-    /// Letters: all of them for the bureau; a dept_admin's own unit's only.
+    /// Letters: all of them for the city's bureau; a dept_admin's own unit's only.
     pub async fn letters(
         &self,
         who: &Principal,
         q: &LetterQuery,
     ) -> Result<Vec<LetterView>, AppError> {
         let unit = match who.role() {
-            Some(Role::BureauSupervisor | Role::SystemAdmin) => None,
+            Some(Role::BureauSupervisor | Role::SystemAdmin) => {
+                require_bureau(who)?;
+                None
+            }
             Some(Role::DeptAdmin) => {
                 let u = who.require_staff()?;
                 Some((u.kind_code().to_string(), u.id().to_string()))

@@ -24,7 +24,9 @@ use crate::{AppError, Principal};
 /// The roles that run assessments, bulletins and letters.
 pub const BUREAU_ROLES: [Role; 2] = [Role::BureauSupervisor, Role::SystemAdmin];
 
-/// Refuses anyone but a supervisor or a system admin.
+/// Refuses anyone but a supervisor or a system admin of the whole city: the assessment, the
+/// bulletins, the letters and the weights are the city's (a county's own view is
+/// `bureau_county`, scoped to the county).
 pub(crate) fn require_bureau(who: &Principal) -> Result<(), AppError> {
-    who.require_role(&BUREAU_ROLES).map(|_| ())
+    who.require_city_level(&BUREAU_ROLES).map(|_| ())
 }

@@ -3,6 +3,7 @@
 //! Every query and download — refused ones too — goes to the 用证记录 the holder can read.
 
 use serde::Serialize;
+use tongban_domain::Role;
 use tongban_domain::licence::{LicenceFile, LicenceTypeCode, recognised};
 use tongban_store::UsageRow;
 
@@ -79,13 +80,23 @@ struct CaseContext {
     holder_key: String,
 }
 
+/// The staff who may use an applicant's licences for a case.
+const CASE_HANDLERS: [Role; 4] = [
+    Role::WindowClerk,
+    Role::Reviewer,
+    Role::Approver,
+    Role::DeptAdmin,
+];
+
 impl App {
     async fn case_context(
         &self,
         who: &Principal,
         application_id: &str,
     ) -> Result<CaseContext, AppError> {
-        who.require_staff()?;
+        // 用证 is part of handling the case: the roles that handle cases, and only for a case
+        // they may see (not supervisors, system administrators, 好差评 handlers or runners).
+        who.require_role(&CASE_HANDLERS)?;
         let app = self.application(who, application_id).await?;
         let holder = self
             .applicant_holder(&app)

@@ -117,7 +117,9 @@ impl App {
     /// A page of the department's licences, newest first.
     pub async fn licence_desk(&self, who: &Principal, q: DeskQuery) -> Result<DeskPage, AppError> {
         require_desk(who)?;
-        let wants_all = who.role() == Some(Role::SystemAdmin)
+        // Every department's licences at once: a city-level system administrator only; one below
+        // names a department within their division.
+        let wants_all = who.require_city_level(&[Role::SystemAdmin]).is_ok()
             && q.department_id
                 .as_deref()
                 .is_none_or(|d| d.trim().is_empty());

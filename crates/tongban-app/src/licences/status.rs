@@ -84,7 +84,7 @@ impl App {
         change: StateChange,
         reason: &str,
     ) -> Result<(), AppError> {
-        let unit = who.require_role(&[Role::Approver, Role::DeptAdmin, Role::SystemAdmin])?;
+        who.require_role(&[Role::Approver, Role::DeptAdmin, Role::SystemAdmin])?;
         let reason = reason.trim().to_string();
         if reason.is_empty() {
             return Err(AppError::field(
@@ -105,9 +105,8 @@ impl App {
             .licence(id.trim())
             .await?
             .ok_or(AppError::NotFound("该证照"))?;
-        if who.role() != Some(Role::SystemAdmin) && unit.id() != row.issuer_department_id {
-            return Err(AppError::Forbidden);
-        }
+        self.require_issuer_staff(who, &row.issuer_department_id)
+            .await?;
         let (from, to, action) = change.transition();
         let current = LicenceState::parse(&row.state).ok_or(AppError::Internal("state".into()))?;
         if !from.contains(&current) {

@@ -204,7 +204,29 @@ impl App {
         })
     }
 
-    /// A licence, for its holder, staff of its issuing department or a system admin (staff
+    /// Staff of the issuing department, or a system administrator within whose division the
+    /// department sits; Forbidden for anyone else.
+    pub(crate) async fn require_issuer_staff(
+        &self,
+        who: &Principal,
+        issuer_department_id: &str,
+    ) -> Result<(), AppError> {
+        let unit = who.require_staff()?;
+        if who.role() == Some(Role::SystemAdmin) {
+            let issuer = self
+                .store
+                .department(issuer_department_id)
+                .await?
+                .and_then(|d| tongban_domain::DivisionCode::parse(&d.division_code).ok())
+                .ok_or(AppError::Forbidden)?;
+            who.require_scope(&[Role::SystemAdmin], &issuer)?;
+        } else if unit.id() != issuer_department_id {
+            return Err(AppError::Forbidden);
+        }
+        Ok(())
+    }
+
+    /// A licence, for its holder, staff of its issuing department or a system admin over it (staff
     /// reads are recorded as events: the licence carries the holder's code).
     pub async fn licence_row_for(&self, who: &Principal, id: &str) -> Result<LicenceRow, AppError> {
         let row = self
@@ -213,10 +235,9 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("该证照"))?;
         match who {
-            Principal::Staff { role, unit, .. } => {
-                if *role != Role::SystemAdmin && unit.id() != row.issuer_department_id {
-                    return Err(AppError::Forbidden);
-                }
+            Principal::Staff { .. } => {
+                self.require_issuer_staff(who, &row.issuer_department_id)
+                    .await?;
                 self.record_read(
                     who,
                     "licence.viewed",

@@ -9,6 +9,7 @@ use axum::extract::{Extension, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tongban_app::import::ImportReport;
+use tongban_domain::Role;
 use tongban_domain::lists::{ListKind, parse_edition};
 
 use super::chrome::Chrome;
@@ -45,8 +46,13 @@ fn page(viewer: &Viewer, list: &str, edition: String, dry_run: bool) -> ImportPa
 }
 
 pub async fn form(Extension(viewer): Extension<Viewer>) -> Response {
-    if let Err(redirect) = viewer.require_login() {
-        return redirect.into_response();
+    let who = match viewer.require_login() {
+        Ok(who) => who,
+        Err(redirect) => return redirect.into_response(),
+    };
+    // Only those who may import see the form (a city-level system administrator).
+    if let Err(err) = who.require_city_level(&[Role::SystemAdmin]) {
+        return WebError::from(err).into_response();
     }
     page(&viewer, "power", String::new(), true).into_response()
 }
@@ -91,6 +97,7 @@ pub async fn submit(
         Ok(who) => who,
         Err(redirect) => return Ok(redirect.into_response()),
     };
+    who.require_city_level(&[Role::SystemAdmin])?;
     let upload = read_form(form).await?;
     let mut out = page(
         &viewer,

@@ -34,7 +34,7 @@ fn concrete(path: &str, method: &str, item_id: &str) -> String {
 }
 
 /// A valid body, so that a refusal comes from authorization and not from validation.
-fn body_for(method: &str, path: &str) -> Option<Value> {
+pub fn body_for(method: &str, path: &str) -> Option<Value> {
     match (method, path) {
         ("post", "/api/v1/auth/login") => Some(json!({ "login": "x", "password": "y" })),
         ("put", p) if p.starts_with("/api/v1/halls/") => Some(json!({

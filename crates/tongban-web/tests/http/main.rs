@@ -10,6 +10,7 @@ mod api_applications;
 mod api_catalog;
 mod api_flows;
 mod api_record;
+mod authz_matrix;
 mod bureau;
 mod case_notices;
 mod catalog_pages;

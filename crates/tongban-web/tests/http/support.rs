@@ -135,6 +135,11 @@ impl TestApp {
 
     /// Adds a staff account of `role` scoped to a division, for scope tests.
     pub async fn add_staff(&self, login: &str, role: &str, division: &str) {
+        self.add_staff_in(login, role, "division", division).await;
+    }
+
+    /// Adds a staff account of `role` scoped to a unit (`division`, `department` or `hall`).
+    pub async fn add_staff_in(&self, login: &str, role: &str, unit_kind: &str, unit_id: &str) {
         let row = AccountRow {
             id: format!("staff-{login}"),
             kind: "staff".into(),
@@ -142,8 +147,8 @@ impl TestApp {
             display_name: "测试人员".into(),
             password_hash: tongban_app::hash_password(PASSWORD).unwrap(),
             role: Some(role.into()),
-            unit_kind: Some("division".into()),
-            unit_id: Some(division.into()),
+            unit_kind: Some(unit_kind.into()),
+            unit_id: Some(unit_id.into()),
             disabled: 0,
             created_at_ms: 0,
         };
