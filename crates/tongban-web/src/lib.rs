@@ -89,12 +89,15 @@ pub async fn serve(
     options: WebOptions,
 ) -> std::io::Result<()> {
     let router = router(app, options);
-    axum::serve(
+    let upkeep = metrics::spawn_upkeep();
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
+    .await;
+    upkeep.abort();
+    served
 }
 
 async fn shutdown_signal() {

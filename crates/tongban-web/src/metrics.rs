@@ -24,6 +24,21 @@ pub fn handle() -> PrometheusHandle {
         .clone()
 }
 
+/// Every few seconds folds the request-duration samples recorded since into their summaries.
+/// The recorder otherwise keeps every sample until `/metrics` is next read: memory that grows
+/// with every request on a server nobody scrapes.
+pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
+    let handle = handle();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(5));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            handle.run_upkeep();
+        }
+    })
+}
+
 /// Liveness and readiness: 200 when the database answers.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.app.health().await {
