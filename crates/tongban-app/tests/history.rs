@@ -21,11 +21,7 @@ async fn seeded_app(cfg: ApplicationsConfig) -> (App, usize) {
     let app = App::new(store, clock, AppConfig::new(b"k".to_vec()))
         .await
         .unwrap();
-    let city = tongban_demo::generate(&DemoConfig {
-        seed: 3,
-        citizens: 400,
-        enterprises: 40,
-    });
+    let city = tongban_demo::generate(&DemoConfig::default());
     let items = tongban_demo::catalog_items(&city);
     app.seed_demo(city.clone()).await.unwrap();
     app.seed_catalog(items.clone()).await.unwrap();
@@ -103,7 +99,11 @@ async fn the_database_file_of_a_seeded_demo_holds_no_citizen_id_number_or_phone(
     let mut config = AppConfig::new(b"k".to_vec());
     config.licence_master_key = Some([0x42; 16]);
     let app = App::new(store, clock, config).await.unwrap();
-    let city = tongban_demo::generate(&DemoConfig::default());
+    let city = tongban_demo::generate(&DemoConfig {
+        seed: 3,
+        citizens: 400,
+        enterprises: 40,
+    });
     let items = tongban_demo::catalog_items(&city);
     app.seed_demo(city.clone()).await.unwrap();
     app.seed_catalog(items.clone()).await.unwrap();
