@@ -162,13 +162,25 @@ impl Store {
     ) -> Result<Vec<ApplicationRow>, StoreError> {
         let (department, pattern, ancestors) = scope.binds();
         let role = |i: usize| roles.get(i).or(roles.first()).copied().unwrap_or("");
+        // The pool's page of ids comes from the partial covering index `applications_open_pool`
+        // alone (no case row read), then only the rows shown are read by id; the named-signer
+        // branch is its own indexed lookup, joined by UNION (an OR, or a status test outside
+        // the list, would read every open row with its state).
         let sql = select(&format!(
-            "WHERE status IN {OPEN_FOR_STAFF} AND (
-                 (assigned = 0 AND role_due IN ($1, $2, $3)
-                  AND ($4 = '' OR department_id = $4)
-                  AND (division_code LIKE $5 OR $8 LIKE '%,' || division_code || ',%'))
-              OR id IN (SELECT application_id FROM application_assignees
-                         WHERE account_id = $6 AND kind = 'signer'))
+            "WHERE id IN (
+                 SELECT id FROM (
+                     SELECT id FROM applications
+                      WHERE status IN {OPEN_FOR_STAFF} AND assigned = 0
+                        AND role_due IN ($1, $2, $3)
+                        AND ($4 = '' OR department_id = $4)
+                        AND (division_code LIKE $5 OR $8 LIKE '%,' || division_code || ',%')
+                      ORDER BY COALESCE(step_due, '9999-12-31'), created_at_ms, id
+                      LIMIT $7) AS pool
+                 UNION
+                 SELECT s.application_id FROM application_assignees s
+                   JOIN applications c ON c.id = s.application_id
+                  WHERE s.account_id = $6 AND s.kind = 'signer'
+                    AND c.status IN {OPEN_FOR_STAFF})
              ORDER BY COALESCE(step_due, '9999-12-31'), created_at_ms, id
              LIMIT $7"
         ));

@@ -129,6 +129,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0012_step_escalated.sqlite.sql"),
         postgres: include_str!("../migrations/0012_step_escalated.postgres.sql"),
     },
+    Migration {
+        version: 13,
+        description: "partial covering index of the staff queue's open cases",
+        portable: include_str!("../migrations/0013_open_queue_index.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

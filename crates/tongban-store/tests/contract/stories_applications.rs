@@ -350,6 +350,69 @@ contract!(
     super::a_queue_holds_the_role_s_open_cases_in_scope_soonest_due_first
 );
 
+async fn a_short_queue_page_is_the_soonest_due_of_the_pool_and_the_named_cases_together(
+    db: &TestDb,
+) {
+    seed(db).await;
+    for (id, due) in [
+        ("d3", "2026-03-03"),
+        ("d1", "2026-03-01"),
+        ("d4", "2026-03-04"),
+        ("d2", "2026-03-02"),
+    ] {
+        insert(db, case(id, "in_progress", "reviewer", Some(due)))
+            .await
+            .unwrap();
+    }
+    insert(db, case("undated", "submitted", "reviewer", None))
+        .await
+        .unwrap();
+    for (id, due) in [("n0", "2026-02-27"), ("n9", "2026-03-29")] {
+        let mut named = case(id, "in_progress", "reviewer", Some(due));
+        named.assigned = 1;
+        insert(db, named).await.unwrap();
+    }
+    let mut signed_off = case("n-done", "completed", "", None);
+    signed_off.assigned = 1;
+    insert(db, signed_off).await.unwrap();
+    db.store
+        .write(|ctx| {
+            Box::pin(async move {
+                for id in ["n0", "n9", "n-done"] {
+                    ctx.set_assignees(id, "signer", &["staff-1".to_string()])
+                        .await?;
+                }
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await
+        .unwrap();
+    let page = |limit: i64| async move {
+        db.store
+            .work_queue(
+                &QueueScope::Department(MARKET.into()),
+                &["reviewer"],
+                "staff-1",
+                limit,
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(page(3).await, ["n0", "d1", "d2"]);
+    assert_eq!(
+        page(50).await,
+        ["n0", "d1", "d2", "d3", "d4", "n9", "undated"],
+        "undated cases come last; a closed case naming the signer never shows"
+    );
+}
+contract!(
+    a_short_queue_page_is_the_soonest_due_of_the_pool_and_the_named_cases_together,
+    super::a_short_queue_page_is_the_soonest_due_of_the_pool_and_the_named_cases_together
+);
+
 async fn mandates_are_revoked_once_and_credit_flags_are_kept(db: &TestDb) {
     seed(db).await;
     let mandate = MandateRow {
