@@ -128,7 +128,8 @@ impl App {
     /// The version of an item in force, as citizens see it. Public.
     /// Served from a cache kept a few seconds (see `item_cache.rs`).
     pub async fn published_item(&self, item_id: &str) -> Result<ItemView, AppError> {
-        Ok(ItemView::clone(&self.published_item_shared(item_id).await?))
+        let view = self.published_item_shared(item_id).await?;
+        Ok(ItemView::clone(&view))
     }
 
     /// [`App::published_item`] without the copy: the cache's own view when it has one, which
