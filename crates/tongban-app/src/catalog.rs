@@ -15,9 +15,9 @@ use tongban_store::{
     DepartmentRow, HallRow, ItemHitRow, ItemSearch, ItemVersionRow, NewEvent, StoreError,
 };
 
-use crate::item_cache::ItemPage;
 use crate::App;
 use crate::error::{AppError, FieldError};
+use crate::item_cache::ItemPage;
 use crate::principal::Principal;
 
 /// One line of a catalogue list.

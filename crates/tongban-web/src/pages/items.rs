@@ -393,12 +393,8 @@ mod tests {
         let v = demo_view();
         for elder in [false, true] {
             let markers = Markers::new();
-            let chrome = Chrome::for_principal(
-                None,
-                markers.csrf.clone(),
-                elder,
-                markers.path.clone(),
-            );
+            let chrome =
+                Chrome::for_principal(None, markers.csrf.clone(), elder, markers.path.clone());
             let kept = HoledPage::split(
                 &guide_page(chrome, v.clone(), markers.key.clone())
                     .render()

@@ -146,7 +146,10 @@ struct Escaped<'a> {
 
 /// `text` as `{{ text }}` prints it in a template: through the same escaper.
 fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.bytes().any(|b| matches!(b, b'"' | b'&' | b'\'' | b'<' | b'>')) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'&' | b'\'' | b'<' | b'>'))
+    {
         return std::borrow::Cow::Borrowed(text);
     }
     match (Escaped { text }).render() {

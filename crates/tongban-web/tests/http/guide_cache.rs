@@ -24,7 +24,9 @@ async fn rename(app: &TestApp, on: &tongban_app::App, id: &str, name: &str) {
     let version = on.new_item_version(&admin, id).await.unwrap();
     let mut item = food_licence("511900-scjgj");
     item.name = name.into();
-    on.update_item_draft(&admin, id, version, item).await.unwrap();
+    on.update_item_draft(&admin, id, version, item)
+        .await
+        .unwrap();
     on.submit_item(&admin, id, version).await.unwrap();
     on.publish_item(&admin, id, version).await.unwrap();
 }
@@ -49,7 +51,11 @@ async fn a_second_anonymous_visit_gets_the_same_guide_with_its_own_token_key_and
     assert!(app.app.cached_item_page(&id, 0).is_some(), "kept");
     let second = guide(&app, &visitor, &id).await;
     assert_eq!(without_key(&first), without_key(&second));
-    assert_ne!(hidden(&first, "key"), hidden(&second, "key"), "one key per rendering");
+    assert_ne!(
+        hidden(&first, "key"),
+        hidden(&second, "key"),
+        "one key per rendering"
+    );
     assert!(second.contains("食品经营许可"));
 
     let other = client();
@@ -68,7 +74,11 @@ async fn a_second_anonymous_visit_gets_the_same_guide_with_its_own_token_key_and
         &[("csrf", &csrf(&theirs)), ("elder", "1"), ("back", "/")],
     )
     .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "the filled-in token is the visitor's");
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "the filled-in token is the visitor's"
+    );
 
     let (status, _) = get(&app, &visitor, "/items/no-such-item").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -90,7 +100,10 @@ async fn a_published_change_shows_at_once_here_and_within_the_cache_ttl_from_ano
     let other_process = open_app(&app.url, app.clock.clone()).await;
     rename(&app, &other_process, &id, "食品经营许可（仅预包装）").await;
     let html = guide(&app, &visitor, &id).await;
-    assert!(html.contains("食品经营许可（含小餐饮）"), "kept up to the TTL");
+    assert!(
+        html.contains("食品经营许可（含小餐饮）"),
+        "kept up to the TTL"
+    );
     app.clock
         .advance(time::Duration::milliseconds(ITEM_CACHE_TTL_MS));
     let html = guide(&app, &visitor, &id).await;
@@ -112,7 +125,10 @@ async fn a_signed_in_visitor_sees_their_own_guide_not_the_kept_one() {
     assert_ne!(csrf(&theirs), csrf(&anonymous));
 
     let again = guide(&app, &client(), &id).await;
-    assert!(!again.contains("action=\"/logout\""), "the kept page is anonymous");
+    assert!(
+        !again.contains("action=\"/logout\""),
+        "the kept page is anonymous"
+    );
 }
 
 #[tokio::test]
@@ -131,8 +147,16 @@ async fn the_elder_guide_is_kept_apart_from_the_standard_one() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     for _ in 0..2 {
-        assert!(guide(&app, &standard, &id).await.contains("<body class=\"standard\">"));
-        assert!(guide(&app, &elder, &id).await.contains("<body class=\"elder\">"));
+        assert!(
+            guide(&app, &standard, &id)
+                .await
+                .contains("<body class=\"standard\">")
+        );
+        assert!(
+            guide(&app, &elder, &id)
+                .await
+                .contains("<body class=\"elder\">")
+        );
     }
     assert!(app.app.cached_item_page(&id, 0).is_some());
     assert!(app.app.cached_item_page(&id, 1).is_some());
