@@ -17,6 +17,7 @@ use tongban_store::{
 
 use crate::App;
 use crate::error::{AppError, FieldError};
+use crate::item_cache::ItemPage;
 use crate::principal::Principal;
 
 /// One line of a catalogue list.
@@ -127,9 +128,19 @@ impl App {
     /// The version of an item in force, as citizens see it. Public.
     /// Served from a cache kept a few seconds (see `item_cache.rs`).
     pub async fn published_item(&self, item_id: &str) -> Result<ItemView, AppError> {
+        let view = self.published_item_shared(item_id).await?;
+        Ok(ItemView::clone(&view))
+    }
+
+    /// [`App::published_item`] without the copy: the cache's own view when it has one, which
+    /// [`App::keep_item_page`] can keep a rendered page beside.
+    pub async fn published_item_shared(
+        &self,
+        item_id: &str,
+    ) -> Result<std::sync::Arc<ItemView>, AppError> {
         let now_ms = self.now_ms();
         if let Some(view) = self.items.get(item_id, now_ms) {
-            return Ok(ItemView::clone(&view));
+            return Ok(view);
         }
         let generation = self.items.generation();
         let row = self
@@ -137,10 +148,25 @@ impl App {
             .published_version(item_id)
             .await?
             .ok_or(AppError::NotFound("该事项"))?;
-        let view = self.view(row).await?;
-        self.items
-            .put(generation, now_ms, std::sync::Arc::new(view.clone()));
+        let view = std::sync::Arc::new(self.view(row).await?);
+        self.items.put(generation, now_ms, view.clone());
         Ok(view)
+    }
+
+    /// The page of `variant` the web layer kept beside the cached item `item_id` with
+    /// [`App::keep_item_page`], while that item is fresh (it goes when the item does: on any
+    /// change to items, departments or halls in this process, and after
+    /// [`crate::ITEM_CACHE_TTL_MS`]). Only published items that were found are cached, so an
+    /// unknown id never has one.
+    pub fn cached_item_page(&self, item_id: &str, variant: u32) -> Option<ItemPage> {
+        self.items.page(item_id, variant, self.now_ms())
+    }
+
+    /// Keeps `page`, rendered from `view` (as [`App::published_item_shared`] returned it), as
+    /// the page of `variant`: only if `view` is still the cache's copy of the item, and at most
+    /// [`crate::MAX_PAGES_PER_ITEM`] variants per item.
+    pub fn keep_item_page(&self, view: &std::sync::Arc<ItemView>, variant: u32, page: ItemPage) {
+        self.items.put_page(view, variant, page);
     }
 
     /// Empties the cache of published items: call after any change to an item, a department

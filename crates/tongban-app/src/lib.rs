@@ -49,7 +49,7 @@ pub use calendar::{DueDateAnswer, DueDateRequest, PauseRequest};
 pub use catalog::{CatalogQuery, ItemSummary, ItemView};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{AppError, FieldError};
-pub use item_cache::ITEM_CACHE_TTL_MS;
+pub use item_cache::{ITEM_CACHE_TTL_MS, ItemPage, MAX_PAGES_PER_ITEM};
 pub use lists::{
     EditionComparison, EditionInfo, EntriesPage, EntriesQuery, EntryView, ListOverview,
 };

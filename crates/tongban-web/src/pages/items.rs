@@ -1,17 +1,21 @@
 //! The catalogue for citizens: item search with filters (`/items`) and the 办事指南 of one item
 //! (`/items/{id}`), both generated from the published item version.
 
+use std::sync::Arc;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Extension, Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tongban_app::{CatalogQuery, ItemSummary, ItemView};
+use tongban_app::{AppError, CatalogQuery, ItemSummary, ItemView};
 use tongban_domain::catalog::{ItemType, OnlineLevel, Theme};
 use tongban_domain::{AdminLevel, Role};
 
 use super::chrome::Chrome;
 use super::flow_svg::{FlowBox, flow_svg};
 use super::form::t;
+use super::page_holes::{HoledPage, Markers, Values, html_response};
 use super::viewer::{Viewer, urlencode};
 use crate::error::WebError;
 use crate::state::AppState;
@@ -194,7 +198,7 @@ pub struct MaterialRow {
 #[template(path = "item.html")]
 pub struct GuidePage {
     c: Chrome,
-    v: ItemView,
+    v: Arc<ItemView>,
     type_name: &'static str,
     level_name: &'static str,
     kind_name: &'static str,
@@ -226,12 +230,50 @@ fn money(fen: i64) -> String {
     format!("¥{}.{:02}", fen / 100, fen % 100)
 }
 
+/// The 办事指南. Anonymous visitors get the page rendered once per item and 长者版 switch and kept
+/// beside the cached item (`tongban_app::App::keep_item_page`), its CSRF token, idempotency key
+/// and path filled in per request (`page_holes.rs`); signed-in visitors get it rendered anew.
 pub async fn guide(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<String>,
-) -> Result<GuidePage, WebError> {
-    let v = state.app.published_item(&id).await?;
+) -> Result<Response, WebError> {
+    let apply_key = uuid::Uuid::new_v4().simple().to_string();
+    if viewer.session.is_some() {
+        let v = state.app.published_item_shared(&id).await?;
+        return Ok(guide_page(viewer.chrome(), v, apply_key).into_response());
+    }
+    let variant = u32::from(viewer.elder);
+    let values = Values {
+        csrf: &viewer.csrf,
+        key: &apply_key,
+        path: &viewer.path,
+    };
+    let cached = state
+        .app
+        .cached_item_page(&id, variant)
+        .and_then(|page| page.downcast::<HoledPage>().ok());
+    if let Some(page) = cached {
+        return Ok(html_response(page.fill(&values)));
+    }
+    let v = state.app.published_item_shared(&id).await?;
+    let markers = Markers::new();
+    let chrome = Chrome::for_principal(
+        None,
+        markers.csrf.clone(),
+        viewer.elder,
+        markers.path.clone(),
+    );
+    let rendered = guide_page(chrome, v.clone(), markers.key.clone())
+        .render()
+        .map_err(|err| WebError::App(AppError::Internal(format!("办事指南: {err}"))))?;
+    let page = Arc::new(HoledPage::split(&rendered, &markers));
+    state.app.keep_item_page(&v, variant, page.clone());
+    Ok(html_response(page.fill(&values)))
+}
+
+/// The 办事指南 of `v` with the page chrome `c` and the "在线办理" form's idempotency key.
+fn guide_page(c: Chrome, v: Arc<ItemView>, apply_key: String) -> GuidePage {
     let item = &v.item;
     let boxes: Vec<FlowBox<'_>> = item
         .steps
@@ -271,8 +313,8 @@ pub async fn guide(
             (f.name.clone(), amount, f.basis.clone(), f.waiver.clone())
         })
         .collect();
-    Ok(GuidePage {
-        c: viewer.chrome(),
+    GuidePage {
+        c,
         type_name: item.item_type.name_zh(),
         level_name: item.level.name_zh(),
         kind_name: item.transaction_kind.name_zh(),
@@ -290,9 +332,9 @@ pub async fn guide(
         fees,
         flow,
         can_apply: item.online_level != tongban_domain::catalog::OnlineLevel::One,
-        apply_key: uuid::Uuid::new_v4().simple().to_string(),
+        apply_key,
         v,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -304,5 +346,71 @@ mod tests {
         assert_eq!(days_text(0), "即时办结");
         assert_eq!(days_text(5), "5 个工作日");
         assert_eq!(money(12_050), "¥120.50");
+    }
+
+    fn demo_view() -> Arc<ItemView> {
+        let city = tongban_demo::generate(&tongban_demo::DemoConfig {
+            seed: 7,
+            citizens: 1,
+            enterprises: 1,
+        });
+        let item = tongban_demo::catalog_items(&city)
+            .into_iter()
+            .find(|i| i.online_level != OnlineLevel::One && i.fees.charged)
+            .or_else(|| tongban_demo::catalog_items(&city).into_iter().next())
+            .unwrap();
+        let hall = tongban_store::HallRow {
+            id: "hall-1".into(),
+            name: "市民服务中心 <一楼>".into(),
+            kind: "city".into(),
+            division_code: "511900".into(),
+            address: "人民路 1 号 & 2 号".into(),
+            phone: "0827-5200000".into(),
+            latitude_e6: 0,
+            longitude_e6: 0,
+            opening_hours: "周一至周五 9:00-17:00".into(),
+        };
+        Arc::new(ItemView {
+            item_id: "item-1".into(),
+            version: 3,
+            status: tongban_domain::catalog::ItemStatus::Published,
+            department: tongban_store::DepartmentRow {
+                id: item.department_id.clone(),
+                name: "巴中市\"市场\"监督管理局".into(),
+                short_name: "市场监管局".into(),
+                uscc: String::new(),
+                division_code: "511900".into(),
+                parent_id: None,
+            },
+            item,
+            halls: vec![hall],
+            published_at_ms: Some(0),
+        })
+    }
+
+    #[test]
+    fn the_kept_guide_filled_in_is_byte_for_byte_the_guide_rendered_for_the_request() {
+        let v = demo_view();
+        for elder in [false, true] {
+            let markers = Markers::new();
+            let chrome =
+                Chrome::for_principal(None, markers.csrf.clone(), elder, markers.path.clone());
+            let kept = HoledPage::split(
+                &guide_page(chrome, v.clone(), markers.key.clone())
+                    .render()
+                    .unwrap(),
+                &markers,
+            );
+            for (csrf, key, path) in [
+                ("0123abcd", "k1", "/items/item-1"),
+                ("ffee", "k2", "/items/item-1?from=<search>&q='营业执照'\""),
+            ] {
+                let chrome = Chrome::for_principal(None, csrf.into(), elder, path.into());
+                let direct = guide_page(chrome, v.clone(), key.into()).render().unwrap();
+                let filled = kept.fill(&Values { csrf, key, path });
+                assert_eq!(std::str::from_utf8(&filled).unwrap(), direct, "{path}");
+                assert!(direct.contains(csrf) && direct.contains(key));
+            }
+        }
     }
 }

@@ -42,6 +42,7 @@ mod mandates;
 mod me;
 mod notices;
 mod org;
+mod page_holes;
 mod register;
 mod shared_licence;
 mod themes;

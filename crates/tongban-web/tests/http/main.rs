@@ -17,6 +17,7 @@ mod catalog_pages;
 mod elder_flow;
 mod evaluations;
 mod exports;
+mod guide_cache;
 mod indicators;
 mod licence_pages;
 mod licence_types;
