@@ -129,6 +129,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0012_step_escalated.sqlite.sql"),
         postgres: include_str!("../migrations/0012_step_escalated.postgres.sql"),
     },
+    Migration {
+        version: 13,
+        description: "the log positions of each case's events",
+        portable: include_str!("../migrations/0013_event_seqs.sql"),
+        sqlite: include_str!("../migrations/0013_event_seqs.sqlite.sql"),
+        postgres: include_str!("../migrations/0013_event_seqs.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

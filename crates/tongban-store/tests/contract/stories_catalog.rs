@@ -561,10 +561,11 @@ async fn migrations_are_recorded_per_engine_and_an_edited_one_is_refused(db: &Te
             (9,),
             (10,),
             (11,),
-            (12,)
+            (12,),
+            (13,)
         ]
     );
-    assert_eq!(Store::schema_version(), 12);
+    assert_eq!(Store::schema_version(), 13);
     let reopened = Store::open(&StoreOptions::new(&db.url), NOW_MS)
         .await
         .unwrap();
