@@ -229,7 +229,11 @@ async fn two_clerks_on_one_case_at_once_one_wins_and_the_other_is_told() {
     assert!(matches!(lost, AppError::Conflict(ref m) if m.contains("刚刚已被他人处理")));
     assert_eq!(won.revision, seen + 1);
     let mut stored = w.app.application(&clerk, &id).await.unwrap();
-    assert_eq!(stored.history.len() as u64, won.revision, "one line per event, no more");
+    assert_eq!(
+        stored.history.len() as u64,
+        won.revision,
+        "one line per event, no more"
+    );
     // An action answers without the timeline.
     stored.history.clear();
     assert_eq!(stored, won, "nothing of the loser was written");
@@ -748,11 +752,22 @@ async fn the_stored_state_leaves_the_timeline_out_and_the_rebuild_still_finds_a_
         .act_on_application(&clerk, &id, None, accept())
         .await
         .unwrap();
-    assert!(moved.history.is_empty(), "an action answers without a timeline");
+    assert!(
+        moved.history.is_empty(),
+        "an action answers without a timeline"
+    );
     let row = w.app.store().application(&id).await.unwrap().unwrap();
-    assert!(!row.state_json.contains("\"history\""), "{}", row.state_json);
+    assert!(
+        !row.state_json.contains("\"history\""),
+        "{}",
+        row.state_json
+    );
     let shown = w.app.application(&citizen, &id).await.unwrap();
-    assert_eq!(shown.history.len() as u64, moved.revision, "a line per event");
+    assert_eq!(
+        shown.history.len() as u64,
+        moved.revision,
+        "a line per event"
+    );
     assert_eq!(
         w.app.with_timeline(moved.clone()).await.unwrap().history,
         shown.history
@@ -836,7 +851,10 @@ async fn a_state_stored_with_its_timeline_by_an_older_release_still_loads_and_mo
     assert_eq!(shown.history.len() as u64, moved.revision);
     assert_eq!(shown.history[..full.history.len()], full.history[..]);
     let row = w.app.store().application(&id).await.unwrap().unwrap();
-    assert!(!row.state_json.contains("\"history\""), "stored slim from then on");
+    assert!(
+        !row.state_json.contains("\"history\""),
+        "stored slim from then on"
+    );
     assert!(
         w.app
             .rebuild_applications()

@@ -4,7 +4,9 @@
 //! The row is written only inside a unit of work, together with the events that produced it. A
 //! new case is inserted at once; a changed case is queued (`defer_application`) with the
 //! revision it was derived from and written at the batch's commit by a multi-row UPDATE guarded
-//! by those revisions, so two clerks acting at once cannot both win.
+//! by those revisions, so two clerks acting at once cannot both win. The row's state leaves the
+//! case's timeline out; `event_seqs` lists where the case's events are in the log instead, and
+//! each queued row appends the positions of its unit's events.
 
 use sqlx::Any;
 

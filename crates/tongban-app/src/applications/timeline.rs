@@ -34,9 +34,8 @@ impl App {
                     .map_err(|err| AppError::Internal(format!("event {}: {err}", e.seq)))?,
             );
         }
-        let folded = Application::from_events(&log).ok_or_else(|| {
-            AppError::Internal(format!("application {}: no draft event", app.id))
-        })?;
+        let folded = Application::from_events(&log)
+            .ok_or_else(|| AppError::Internal(format!("application {}: no draft event", app.id)))?;
         app.history = folded.history;
         Ok(())
     }
