@@ -789,7 +789,7 @@ async fn the_stored_state_leaves_the_timeline_out_and_the_rebuild_still_finds_a_
     )
     .await;
     let report = w.app.rebuild_applications().await.unwrap();
-    assert_eq!(report.mismatches, [moved.number.clone()]);
+    assert_eq!(report.mismatches, [moved.number.as_str()]);
     tamper(
         &w,
         "UPDATE applications SET state_json = replace(state_json, '\"visits\":3', '\"visits\":0') WHERE id = ?",
@@ -812,7 +812,7 @@ async fn the_stored_state_leaves_the_timeline_out_and_the_rebuild_still_finds_a_
     )
     .await;
     let report = w.app.rebuild_applications().await.unwrap();
-    assert_eq!(report.mismatches, [moved.number.clone()]);
+    assert_eq!(report.mismatches, [moved.number.as_str()]);
 }
 
 #[tokio::test]
