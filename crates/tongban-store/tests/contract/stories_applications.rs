@@ -2,7 +2,9 @@
 //! the daily number counter, queues by role, scope and named assignee, overdue lists,
 //! mandates, credit flags and bundles.
 
-use tongban_store::{AccountRow, ApplicationRow, BundleRow, MandateRow, QueueScope, StoreError};
+use tongban_store::{
+    AccountRow, ApplicationRow, BundleRow, MandateRow, QueueScope, Store, StoreError, StoreOptions,
+};
 
 use crate::contract;
 use crate::engines::{NOW_MS, TestDb};
@@ -618,4 +620,54 @@ async fn events_are_read_back_by_their_positions(db: &TestDb) {
 contract!(
     events_are_read_back_by_their_positions,
     super::events_are_read_back_by_their_positions
+);
+
+async fn cases_stored_before_their_event_positions_were_kept_get_them_from_the_log(db: &TestDb) {
+    seed(db).await;
+    let app_event = |id: &str| tongban_store::NewEvent {
+        entity_type: "application".into(),
+        ..event("application.advanced", id)
+    };
+    let (a1, a2) = db
+        .store
+        .write(move |ctx| {
+            Box::pin(async move {
+                for id in ["a1", "a2", "a3"] {
+                    let mut row = case(id, "submitted", "window_clerk", None);
+                    row.event_seqs = String::new();
+                    ctx.insert_application(&row).await?;
+                }
+                let mut a1 = vec![ctx.append_event(app_event("a1")).await?];
+                let a2 = vec![ctx.append_event(app_event("a2")).await?];
+                // Another kind of entity with the same id is not the case's.
+                ctx.append_event(event("x.noted", "a1")).await?;
+                a1.push(ctx.append_event(app_event("a1")).await?);
+                a1.push(ctx.append_event(app_event("a1")).await?);
+                Ok::<_, StoreError>((a1, a2))
+            })
+        })
+        .await
+        .unwrap();
+    // The database as the release before migration 13 left it.
+    sqlx::query("ALTER TABLE applications DROP COLUMN event_seqs")
+        .execute(&db.raw)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM schema_migrations WHERE version = 13")
+        .execute(&db.raw)
+        .await
+        .unwrap();
+    let reopened = Store::open(&StoreOptions::new(&db.url), NOW_MS)
+        .await
+        .unwrap();
+    let seqs =
+        |row: Option<ApplicationRow>| tongban_store::parse_event_seqs(&row.unwrap().event_seqs);
+    assert_eq!(seqs(reopened.application("a1").await.unwrap()), a1);
+    assert_eq!(seqs(reopened.application("a2").await.unwrap()), a2);
+    assert!(seqs(reopened.application("a3").await.unwrap()).is_empty());
+    reopened.close().await;
+}
+contract!(
+    cases_stored_before_their_event_positions_were_kept_get_them_from_the_log,
+    super::cases_stored_before_their_event_positions_were_kept_get_them_from_the_log
 );
