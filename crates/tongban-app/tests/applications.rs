@@ -17,6 +17,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0
 struct World {
     app: App,
     clock: Arc<FakeClock>,
+    url: String,
 }
 
 async fn world() -> World {
@@ -25,7 +26,7 @@ async fn world() -> World {
     let url = format!("sqlite://{}/t.db", dir.display());
     // Monday 2026-03-02, 10:00 Beijing.
     let clock = Arc::new(FakeClock::at(datetime!(2026-03-02 02:00 UTC)));
-    let store = tongban_store::Store::open(&tongban_store::StoreOptions::new(url), 0)
+    let store = tongban_store::Store::open(&tongban_store::StoreOptions::new(url.clone()), 0)
         .await
         .unwrap();
     let app = App::new(store, clock.clone(), AppConfig::new(b"k".to_vec()))
@@ -41,7 +42,7 @@ async fn world() -> World {
     let items = tongban_demo::catalog_items(&city);
     app.seed_demo(city).await.unwrap();
     app.seed_catalog(items).await.unwrap();
-    World { app, clock }
+    World { app, clock, url }
 }
 
 async fn login(app: &App, login: &str, password: &str) -> Principal {
@@ -227,7 +228,14 @@ async fn two_clerks_on_one_case_at_once_one_wins_and_the_other_is_told() {
     };
     assert!(matches!(lost, AppError::Conflict(ref m) if m.contains("刚刚已被他人处理")));
     assert_eq!(won.revision, seen + 1);
-    let stored = w.app.application(&clerk, &id).await.unwrap();
+    let mut stored = w.app.application(&clerk, &id).await.unwrap();
+    assert_eq!(
+        stored.history.len() as u64,
+        won.revision,
+        "one line per event, no more"
+    );
+    // An action answers without the timeline.
+    stored.history.clear();
     assert_eq!(stored, won, "nothing of the loser was written");
 }
 
@@ -723,4 +731,136 @@ async fn a_staff_view_of_a_case_is_on_the_record_and_the_applicant_s_own_is_not(
     let clerk = staff(&w.app, "clerk").await;
     w.app.application_view(&clerk, &id).await.unwrap();
     assert_eq!(views(&w.app).await, 1);
+}
+
+/// Runs one statement about one case (`?` is its id) on the database directly, as a raw edit
+/// would.
+async fn tamper(w: &World, sql: &'static str, id: &str) {
+    use sqlx::Connection as _;
+    let mut conn = sqlx::SqliteConnection::connect(&w.url).await.unwrap();
+    sqlx::query(sql).bind(id).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_stored_state_leaves_the_timeline_out_and_the_rebuild_still_finds_a_changed_row() {
+    let w = world().await;
+    let (id, citizen) = submitted_case(&w, "slim-1").await;
+    let clerk = staff(&w.app, "clerk").await;
+    let moved = w
+        .app
+        .act_on_application(&clerk, &id, None, accept())
+        .await
+        .unwrap();
+    assert!(
+        moved.history.is_empty(),
+        "an action answers without a timeline"
+    );
+    let row = w.app.store().application(&id).await.unwrap().unwrap();
+    assert!(
+        !row.state_json.contains("\"history\""),
+        "{}",
+        row.state_json
+    );
+    let shown = w.app.application(&citizen, &id).await.unwrap();
+    assert_eq!(
+        shown.history.len() as u64,
+        moved.revision,
+        "a line per event"
+    );
+    assert_eq!(
+        w.app.with_timeline(moved.clone()).await.unwrap().history,
+        shown.history
+    );
+    assert!(
+        w.app
+            .rebuild_applications()
+            .await
+            .unwrap()
+            .mismatches
+            .is_empty()
+    );
+
+    // A state changed behind the log's back is found, timeline or not.
+    tamper(
+        &w,
+        "UPDATE applications SET state_json = replace(state_json, '\"visits\":0', '\"visits\":3') WHERE id = ?",
+        &id,
+    )
+    .await;
+    let report = w.app.rebuild_applications().await.unwrap();
+    assert_eq!(report.mismatches, [moved.number.as_str()]);
+    tamper(
+        &w,
+        "UPDATE applications SET state_json = replace(state_json, '\"visits\":3', '\"visits\":0') WHERE id = ?",
+        &id,
+    )
+    .await;
+    assert!(
+        w.app
+            .rebuild_applications()
+            .await
+            .unwrap()
+            .mismatches
+            .is_empty()
+    );
+    // So is a row that lost the position of one of its events.
+    tamper(
+        &w,
+        "UPDATE applications SET event_seqs = substr(event_seqs, instr(event_seqs, ',') + 1) WHERE id = ?",
+        &id,
+    )
+    .await;
+    let report = w.app.rebuild_applications().await.unwrap();
+    assert_eq!(report.mismatches, [moved.number.as_str()]);
+}
+
+#[tokio::test]
+async fn a_state_stored_with_its_timeline_by_an_older_release_still_loads_and_moves_on() {
+    let w = world().await;
+    let (id, citizen) = submitted_case(&w, "old-1").await;
+    let full = w.app.application(&citizen, &id).await.unwrap();
+    let old_json = serde_json::to_string(&full).unwrap();
+    assert!(old_json.contains("\"history\""));
+    let mut conn = {
+        use sqlx::Connection as _;
+        sqlx::SqliteConnection::connect(&w.url).await.unwrap()
+    };
+    sqlx::query("UPDATE applications SET state_json = ? WHERE id = ?")
+        .bind(&old_json)
+        .bind(&id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        w.app
+            .rebuild_applications()
+            .await
+            .unwrap()
+            .mismatches
+            .is_empty(),
+        "a stored timeline equal to the log's is consistent"
+    );
+    let clerk = staff(&w.app, "clerk").await;
+    let moved = w
+        .app
+        .act_on_application(&clerk, &id, None, accept())
+        .await
+        .unwrap();
+    let shown = w.app.application(&citizen, &id).await.unwrap();
+    assert_eq!(shown.history.len() as u64, moved.revision);
+    assert_eq!(shown.history[..full.history.len()], full.history[..]);
+    let row = w.app.store().application(&id).await.unwrap().unwrap();
+    assert!(
+        !row.state_json.contains("\"history\""),
+        "stored slim from then on"
+    );
+    assert!(
+        w.app
+            .rebuild_applications()
+            .await
+            .unwrap()
+            .mismatches
+            .is_empty()
+    );
 }

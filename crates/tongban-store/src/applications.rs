@@ -4,7 +4,9 @@
 //! The row is written only inside a unit of work, together with the events that produced it. A
 //! new case is inserted at once; a changed case is queued (`defer_application`) with the
 //! revision it was derived from and written at the batch's commit by a multi-row UPDATE guarded
-//! by those revisions, so two clerks acting at once cannot both win.
+//! by those revisions, so two clerks acting at once cannot both win. The row's state leaves the
+//! case's timeline out; `event_seqs` lists where the case's events are in the log instead, and
+//! each queued row appends the positions of its unit's events.
 
 use sqlx::Any;
 
@@ -46,6 +48,30 @@ row_struct! {
         pub completed_on: Option<String>,
         /// 1 when the current step has been escalated (the sweep passes it by).
         pub step_escalated: i64,
+        /// The sequence numbers of the case's events in the log, each followed by a comma
+        /// (`12,15,19,`): where its timeline is read from, since `state_json` leaves the
+        /// timeline out. On a row queued with [`WriteCtx::defer_application`], only the numbers
+        /// of the events the unit wrote: they are appended to the stored ones.
+        pub event_seqs: String,
+    }
+}
+
+/// `event_seqs` of a row: the log positions, in ascending order.
+pub fn parse_event_seqs(text: &str) -> Vec<i64> {
+    let mut seqs: Vec<i64> = text
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    seqs
+}
+
+/// Appends log positions to an `event_seqs` text.
+pub fn push_event_seqs(text: &mut String, seqs: impl IntoIterator<Item = i64>) {
+    use std::fmt::Write as _;
+    for seq in seqs {
+        let _ = write!(text, "{seq},");
     }
 }
 
@@ -100,7 +126,7 @@ impl QueueScope {
 const COLS: &str = "id, number, item_id, item_version, department_id, division_code, \
     applicant_account, agent_account, bundle_id, channel, status, role_due, assigned, \
     step_due, case_due, incomplete_due, visits, revision, idempotency_key, state_json, \
-    created_at_ms, updated_at_ms, submitted_on, completed_on, step_escalated";
+    created_at_ms, updated_at_ms, submitted_on, completed_on, step_escalated, event_seqs";
 
 fn select(tail: &str) -> String {
     format!("SELECT {COLS} FROM applications {tail}")
@@ -391,7 +417,7 @@ impl WriteCtx {
     pub async fn insert_application(&mut self, row: &ApplicationRow) -> Result<(), StoreError> {
         let sql = format!(
             "INSERT INTO applications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&row.id)
@@ -419,6 +445,7 @@ impl WriteCtx {
             .bind(&row.submitted_on)
             .bind(&row.completed_on)
             .bind(row.step_escalated)
+            .bind(&row.event_seqs)
             .execute(self.conn().await?)
             .await
             .map_err(StoreError::from_write)?;
@@ -620,11 +647,17 @@ pub(crate) async fn flush_applications(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    // The last row of each case, with the revision of the case's first queued row.
+    // The last row of each case, with the revision of the case's first queued row and the
+    // event numbers of all its queued rows.
     let mut last: Vec<(ApplicationRow, i64)> = Vec::with_capacity(rows.len());
-    for (row, base) in rows {
+    for (mut row, base) in rows {
         match last.iter_mut().find(|(r, _)| r.id == row.id) {
-            Some(slot) => slot.0 = row,
+            Some(slot) => {
+                let mut seqs = std::mem::take(&mut slot.0.event_seqs);
+                seqs.push_str(&row.event_seqs);
+                row.event_seqs = seqs;
+                slot.0 = row;
+            }
             None => last.push((row, base)),
         }
     }
@@ -643,10 +676,11 @@ pub(crate) async fn flush_applications(
                 step_due = v.column6, case_due = v.column7, incomplete_due = v.column8,
                 visits = v.column9, revision = v.column10, state_json = v.column11,
                 updated_at_ms = v.column12, submitted_on = v.column13, completed_on = v.column14,
-                step_escalated = v.column15
+                step_escalated = v.column15,
+                event_seqs = applications.event_seqs || v.column16
               FROM (VALUES {}) AS v
              WHERE applications.id = v.column1 AND applications.revision = v.column2",
-            values_list(engine, chunk.len(), 15)
+            values_list(engine, chunk.len(), 16)
         );
         // Built from constants and placeholders only.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -666,7 +700,8 @@ pub(crate) async fn flush_applications(
                 .bind(row.updated_at_ms)
                 .bind(row.submitted_on)
                 .bind(row.completed_on)
-                .bind(row.step_escalated);
+                .bind(row.step_escalated)
+                .bind(row.event_seqs);
         }
         let done = query.execute(&mut *conn).await?;
         if done.rows_affected() != expected {

@@ -83,6 +83,30 @@ impl Store {
         rows.iter().map(event_row).collect()
     }
 
+    /// The events at these sequence numbers, oldest first, read by primary key: how one
+    /// case's timeline is read (its row keeps the numbers, see `ApplicationRow::event_seqs`).
+    pub async fn events_at(&self, seqs: &[i64]) -> Result<Vec<EventRow>, StoreError> {
+        let mut found = Vec::with_capacity(seqs.len());
+        for chunk in seqs.chunks(500) {
+            let list = crate::applications::values_list(self.engine, 1, chunk.len());
+            let sql = format!(
+                "SELECT seq, at_ms, actor, action, entity_type, entity_id, payload, prev_hash, hash
+                 FROM events WHERE seq IN {list} ORDER BY seq"
+            );
+            // Built from constants and placeholders only.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for seq in chunk {
+                query = query.bind(*seq);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            for row in &rows {
+                found.push(event_row(row)?);
+            }
+        }
+        found.sort_by_key(|e| e.seq);
+        Ok(found)
+    }
+
     /// The newest event's sequence number (0 when the log is empty).
     pub async fn head_seq(&self) -> Result<i64, StoreError> {
         let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM event_chain_head WHERE id = 1")

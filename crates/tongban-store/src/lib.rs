@@ -39,7 +39,7 @@ mod writer;
 pub use accounts::{
     AccountRow, CitizenProfileRow, EnterpriseProfileRow, NewAccount, SessionRow, ThrottleRow,
 };
-pub use applications::{ApplicationRow, MandateRow, QueueScope};
+pub use applications::{ApplicationRow, MandateRow, QueueScope, parse_event_seqs, push_event_seqs};
 pub use bulletins::{AssessmentSettingsRow, LetterFilter, LetterRow};
 pub use bundles::BundleRow;
 pub use calendar::CalendarYearRow;

@@ -136,6 +136,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 14,
+        description: "the log positions of each case's events",
+        portable: include_str!("../migrations/0014_event_seqs.sql"),
+        sqlite: include_str!("../migrations/0014_event_seqs.sqlite.sql"),
+        postgres: include_str!("../migrations/0014_event_seqs.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, engine: Engine, now_ms: i64) -> Result<usize, StoreError> {

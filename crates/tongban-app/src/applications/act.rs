@@ -16,8 +16,20 @@ use crate::uploads::UploadLimits;
 
 impl App {
     /// Reads a case the caller may see: the applicant, their agent, or staff whose unit
-    /// covers it (or who are named on it).
+    /// covers it (or who are named on it), with its timeline (folded from its events).
     pub async fn application(&self, who: &Principal, id: &str) -> Result<Application, AppError> {
+        let (row, mut app) = self.visible_case(who, id).await?;
+        self.fill_timeline(&row, &mut app).await?;
+        Ok(app)
+    }
+
+    /// [`App::application`] without the timeline: the row and the stored state, for a caller
+    /// that only needs to know the case and that it may see it.
+    pub(crate) async fn visible_case(
+        &self,
+        who: &Principal,
+        id: &str,
+    ) -> Result<(tongban_store::ApplicationRow, Application), AppError> {
         let row = self
             .store
             .application(id)
@@ -25,7 +37,7 @@ impl App {
             .ok_or(AppError::NotFound("该办件"))?;
         let app = state_of(&row)?;
         if super::authorize::speaks_for_applicant(who, &app) {
-            return Ok(app);
+            return Ok((row, app));
         }
         let crate::principal::Principal::Staff {
             unit, account_id, ..
@@ -36,7 +48,7 @@ impl App {
         let named = app.pending_signers().contains(&account_id.as_str())
             || app.copied_to.contains(account_id);
         if named || super::authorize::covers(unit, &app.department_id, &row.division_code) {
-            Ok(app)
+            Ok((row, app))
         } else {
             Err(AppError::Forbidden)
         }
@@ -44,6 +56,7 @@ impl App {
 
     /// Sends one command to a case. `seen_revision` is the revision the caller's page showed;
     /// when given and the case has moved on, nothing is done and the answer is a conflict.
+    /// The new state is returned without its timeline ([`App::with_timeline`] adds it).
     pub async fn act_on_application(
         &self,
         who: &Principal,
@@ -169,7 +182,10 @@ impl App {
             let cached_row = unit.new_row.clone();
             unit.new_row.state_json = state;
             match self.store.write(move |ctx| Box::pin(unit.write(ctx))).await {
-                Ok(app) => {
+                Ok(mut app) => {
+                    // The timeline is the log's: the state a command leaves carries none (the
+                    // stored one never does; one of an older release may).
+                    app.history = Vec::new();
                     self.cases.put(super::cache::CachedCase {
                         row: cached_row,
                         app: app.clone(),
@@ -245,7 +261,7 @@ impl App {
         let signers_after = signers(&app);
         let new_signers = (signers_after != signers_before).then_some(signers_after);
         let new_copies = (app.copied_to != copies_before).then(|| app.copied_to.clone());
-        let new_row = project(&app, &row.division_code, &row.bundle_id, &cal, at_ms)?;
+        let new_row = project(&mut app, &row.division_code, &row.bundle_id, &cal, at_ms)?;
         let closes_bundle = in_bundle && app.status.is_closed();
         let issues_licences = !was_licensable && crate::licences::licensable(&app);
         // 好差评: a case that became 办结 in this unit invites its applicant to rate it.
@@ -286,7 +302,7 @@ impl App {
             .as_ref()
             .ok_or_else(|| AppError::Internal("no upload directory is configured".into()))?;
         // Check the caller may touch the case before storing anything.
-        self.application(who, id).await?;
+        self.visible_case(who, id).await?;
         let stored = blobs.put_async(bytes, &UploadLimits::default()).await?;
         let cmd = Command::AttachMaterial(AttachedMaterial {
             material: material.to_string(),
@@ -306,7 +322,7 @@ impl App {
         id: &str,
         blob_id: &str,
     ) -> Result<(AttachedMaterial, Vec<u8>), AppError> {
-        let app = self.application(who, id).await?;
+        let (_, app) = self.visible_case(who, id).await?;
         let attached = app
             .materials
             .iter()
@@ -366,12 +382,13 @@ struct DecidedUnit {
 
 impl DecidedUnit {
     /// The unit of work: still at the revision decided on, then everything queued.
-    async fn write(self, ctx: &mut tongban_store::WriteCtx) -> Result<Application, AppError> {
+    async fn write(mut self, ctx: &mut tongban_store::WriteCtx) -> Result<Application, AppError> {
         if ctx.application_revision(&self.app.id).await? != Some(self.from_revision) {
             return Err(AppError::Conflict(String::new()));
         }
         for event in self.log {
-            ctx.append_event(event).await?;
+            let seq = ctx.append_event(event).await?;
+            tongban_store::push_event_seqs(&mut self.new_row.event_seqs, [seq]);
         }
         for notice in self.notices {
             ctx.defer_notice(notice);

@@ -14,7 +14,8 @@ use tongban_store::ApplicationRow;
 /// How many cases the cache holds before it starts over.
 const CAPACITY: usize = 20_000;
 
-/// A case as last committed: its row (without the state text), its state, and the
+/// A case as last committed: its row (without the state text), its state (without the
+/// timeline: commands never need it, and it would grow with every command), and the
 /// applicant's phone for SMS notices.
 #[derive(Debug, Clone)]
 pub(crate) struct CachedCase {
@@ -35,6 +36,8 @@ impl CaseCache {
 
     pub fn put(&self, mut case: CachedCase) {
         case.row.state_json = String::new();
+        case.row.event_seqs = String::new();
+        case.app.history = Vec::new();
         if let Ok(mut cases) = self.cases.lock() {
             if cases.len() >= CAPACITY {
                 cases.clear();

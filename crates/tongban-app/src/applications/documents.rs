@@ -48,7 +48,7 @@ impl App {
 
     /// The item version a case was made under, for a caller who may see the case.
     pub async fn application_item(&self, who: &Principal, id: &str) -> Result<ItemView, AppError> {
-        let app = self.application(who, id).await?;
+        let (_, app) = self.visible_case(who, id).await?;
         let row = self
             .store
             .item_version(&app.item_id, app.item_version)

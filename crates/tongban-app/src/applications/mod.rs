@@ -21,6 +21,7 @@ mod record;
 mod seed;
 mod start;
 mod sweep;
+mod timeline;
 mod view;
 mod walk_in;
 

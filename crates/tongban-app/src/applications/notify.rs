@@ -156,6 +156,8 @@ pub(crate) fn notice_for(
     if in_bundle && matches!(r.event, ApplicationEvent::Submitted { .. }) {
         return None;
     }
+    // Called right after `r` was applied: the timeline's last line is `r`'s (a state read from
+    // the store has no timeline, but applying an event appends its line).
     let line = app.history.last()?;
     let note = if line.note.is_empty() {
         String::new()

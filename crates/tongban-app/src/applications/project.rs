@@ -13,9 +13,11 @@ fn day(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
-/// The projection row of `app`, whose department sits in `division_code`.
+/// The projection row of `app`, whose department sits in `division_code`. The stored state
+/// leaves the timeline out (the log has it, and `event_seqs` says where; the caller fills that
+/// in with the positions of the events it appends); `app` keeps its timeline.
 pub(crate) fn project(
-    app: &Application,
+    app: &mut Application,
     division_code: &str,
     bundle_id: &str,
     cal: &WorkCalendar,
@@ -35,7 +37,7 @@ pub(crate) fn project(
         .as_ref()
         .filter(|i| i.supplied_on.is_none())
         .map(|i| i.deadline);
-    let state_json = serde_json::to_string(app).map_err(|e| AppError::Internal(e.to_string()))?;
+    let state_json = stored_state(app)?;
     Ok(ApplicationRow {
         id: app.id.clone(),
         number: app.number.clone(),
@@ -62,7 +64,17 @@ pub(crate) fn project(
         submitted_on: day(app.submitted_on),
         completed_on: day(app.completed_on),
         step_escalated: i64::from(app.escalated_steps.contains(&app.current_step)),
+        event_seqs: String::new(),
     })
+}
+
+/// The state as the case row stores it: without the timeline (taken out for the moment of
+/// serialising, not copied).
+pub(crate) fn stored_state(app: &mut Application) -> Result<String, AppError> {
+    let history = std::mem::take(&mut app.history);
+    let json = serde_json::to_string(app);
+    app.history = history;
+    json.map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The audit-log event of one recorded case event.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use tongban_domain::application::{Application, Recorded};
+use tongban_store::parse_event_seqs;
 
 use super::project::project;
 use super::state_of;
@@ -22,9 +23,11 @@ pub struct RebuildReport {
 
 impl App {
     /// Folds every application's events from the log and compares state and due dates with
-    /// the stored rows.
+    /// the stored rows, and the row's list of the case's events with the log. The stored state
+    /// leaves the timeline out: the rebuilt one is compared without it (a stored state of an
+    /// older release that still carries one must carry exactly the rebuilt one).
     pub async fn rebuild_applications(&self) -> Result<RebuildReport, AppError> {
-        let mut logs: HashMap<String, Vec<Recorded>> = HashMap::new();
+        let mut logs: HashMap<String, (Vec<i64>, Vec<Recorded>)> = HashMap::new();
         let mut report = RebuildReport::default();
         let mut after = 0;
         loop {
@@ -34,7 +37,9 @@ impl App {
             for e in page.iter().filter(|e| e.entity_type == "application") {
                 let r: Recorded = serde_json::from_str(&e.payload)
                     .map_err(|err| AppError::Internal(format!("event {}: {err}", e.seq)))?;
-                logs.entry(e.entity_id.clone()).or_default().push(r);
+                let (seqs, log) = logs.entry(e.entity_id.clone()).or_default();
+                seqs.push(e.seq);
+                log.push(r);
                 report.events += 1;
             }
         }
@@ -48,12 +53,14 @@ impl App {
                 report.cases += 1;
                 // A row whose state does not even parse is a mismatch too.
                 let stored = state_of(&row).ok();
-                let rebuilt = logs
-                    .remove(&row.id)
-                    .and_then(|events| Application::from_events(&events));
-                let same = rebuilt.is_some_and(|app| {
-                    let again = project(&app, &row.division_code, &row.bundle_id, &cal, 0);
-                    stored.as_ref() == Some(&app)
+                let (seqs, rebuilt) = match logs.remove(&row.id) {
+                    Some((seqs, events)) => (seqs, Application::from_events(&events)),
+                    None => (Vec::new(), None),
+                };
+                let same = rebuilt.is_some_and(|mut app| {
+                    let again = project(&mut app, &row.division_code, &row.bundle_id, &cal, 0);
+                    parse_event_seqs(&row.event_seqs) == seqs
+                        && stored.as_ref().is_some_and(|s| same_state(s, &app))
                         && again.is_ok_and(|r| {
                             r.step_due == row.step_due
                                 && r.case_due == row.case_due
@@ -72,4 +79,15 @@ impl App {
         report.mismatches.extend(logs.into_keys());
         Ok(report)
     }
+}
+
+/// A stored state is the rebuilt one: equal but for the timeline, which a stored state carries
+/// either not at all or (stored by an older release) whole.
+fn same_state(stored: &Application, rebuilt: &Application) -> bool {
+    if !stored.history.is_empty() {
+        return stored == rebuilt;
+    }
+    let mut timeless = rebuilt.clone();
+    timeless.history = Vec::new();
+    *stored == timeless
 }

@@ -2,7 +2,7 @@
 //! in the log, with the 实施编码 of the item version the case refers to and the promised due
 //! date of its clock.
 
-use tongban_domain::application::{CaseClock, CaseRecord};
+use tongban_domain::application::{Application, CaseClock, CaseRecord};
 
 use crate::App;
 use crate::error::AppError;
@@ -13,6 +13,12 @@ impl App {
     /// unit covers it).
     pub async fn case_record(&self, who: &Principal, id: &str) -> Result<CaseRecord, AppError> {
         let app = self.application(who, id).await?;
+        self.record_of(&app).await
+    }
+
+    /// The record of a case the caller has already read with its timeline (the staff case page
+    /// has it from [`App::application_view`]), without reading it again.
+    pub async fn record_of(&self, app: &Application) -> Result<CaseRecord, AppError> {
         let implementation_code = match self
             .store
             .item_version(&app.item_id, app.item_version)
@@ -21,9 +27,9 @@ impl App {
             Some(v) => v.item()?.implementation_code,
             None => String::new(),
         };
-        let promised = CaseClock::promised(&app, &self.calendar())
+        let promised = CaseClock::promised(app, &self.calendar())
             .map_err(|e| AppError::Internal(e.to_string()))?
             .and_then(|d| d.date());
-        Ok(CaseRecord::of(&app, &implementation_code, promised))
+        Ok(CaseRecord::of(app, &implementation_code, promised))
     }
 }

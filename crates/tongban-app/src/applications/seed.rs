@@ -209,9 +209,10 @@ async fn write_prepared(app: &App, prepared: Vec<Prepared>) -> Result<HistoryRep
                             })
                             .await?;
                         }
-                        let (app, log) = run_case(&p.facts, &p.case, &cal)?;
+                        let (mut app, log) = run_case(&p.facts, &p.case, &cal)?;
+                        let mut seqs = Vec::with_capacity(log.len());
                         for r in &log {
-                            ctx.append_event(log_event(&app.id, r)?).await?;
+                            seqs.push(ctx.append_event(log_event(&app.id, r)?).await?);
                             if let ApplicationEvent::CommitmentVerified {
                                 truthful: false,
                                 note,
@@ -235,7 +236,8 @@ async fn write_prepared(app: &App, prepared: Vec<Prepared>) -> Result<HistoryRep
                             ctx.set_assignees(&app.id, "copy", &app.copied_to).await?;
                         }
                         let at_ms = log.last().map_or(app.created_at_ms, |r| r.at_ms);
-                        let row = project(&app, &p.division_code, "", &cal, at_ms)?;
+                        let mut row = project(&mut app, &p.division_code, "", &cal, at_ms)?;
+                        tongban_store::push_event_seqs(&mut row.event_seqs, seqs);
                         ctx.insert_application(&row).await?;
                     }
                     Ok::<_, AppError>((cases, events))

@@ -140,6 +140,7 @@ impl App {
                         events.push(ApplicationEvent::DraftSaved { form });
                     }
                     let mut app = Application::new_draft(&facts, at_ms);
+                    let mut seqs = Vec::with_capacity(events.len());
                     for event in events {
                         let r = Recorded {
                             at_ms,
@@ -148,9 +149,10 @@ impl App {
                             event,
                         };
                         app.apply(&r);
-                        ctx.append_event(log_event(&app.id, &r)?).await?;
+                        seqs.push(ctx.append_event(log_event(&app.id, &r)?).await?);
                     }
-                    let row = project(&app, &division, &bundle_id, &cal, at_ms)?;
+                    let mut row = project(&mut app, &division, &bundle_id, &cal, at_ms)?;
+                    tongban_store::push_event_seqs(&mut row.event_seqs, seqs);
                     ctx.insert_application(&row).await?;
                     Ok::<_, AppError>(app)
                 })

@@ -325,25 +325,38 @@ impl App {
         }))
     }
 
-    /// A case's state just after the event `(seq, at_ms, action)`: the stored row when its last
-    /// history entry is that event (every event adds one, so nothing happened since), else the
-    /// fold of the case's events up to `seq` read back from the log.
+    /// A case's state just after the event `(seq, at_ms, action)`: the stored row when that
+    /// event is the last of the case's events it lists (nothing happened since), else the fold
+    /// of the case's events up to `seq`, read back from the log by their positions. (A row
+    /// stored by an older release, without positions, is recognised by its timeline's last line
+    /// and otherwise folded from a scan of the log.)
     async fn case_state_at(
         &self,
         id: &str,
         (seq, at_ms, action): (i64, i64, &str),
     ) -> Result<Option<Application>, AppError> {
-        if let Some(row) = self.store.application(id).await? {
-            let stored = state_of(&row)?;
-            if stored
-                .history
-                .last()
-                .is_some_and(|h| h.at_ms == at_ms && h.action == action)
-            {
-                return Ok(Some(stored));
+        let events = match self.store.application(id).await? {
+            Some(row) if !row.event_seqs.is_empty() => {
+                let seqs = tongban_store::parse_event_seqs(&row.event_seqs);
+                if seqs.last() == Some(&seq) {
+                    return Ok(Some(state_of(&row)?));
+                }
+                let upto: Vec<i64> = seqs.into_iter().filter(|s| *s <= seq).collect();
+                self.store.events_at(&upto).await?
             }
-        }
-        let events = self.store.events_of("application", id).await?;
+            Some(row) => {
+                let stored = state_of(&row)?;
+                if stored
+                    .history
+                    .last()
+                    .is_some_and(|h| h.at_ms == at_ms && h.action == action)
+                {
+                    return Ok(Some(stored));
+                }
+                self.store.events_of("application", id).await?
+            }
+            None => self.store.events_of("application", id).await?,
+        };
         let mut log = Vec::new();
         for ev in events.iter().filter(|ev| ev.seq <= seq) {
             log.push(serde_json::from_str::<Recorded>(&ev.payload).map_err(internal)?);

@@ -428,6 +428,12 @@ pub struct Application {
     pub urged_count: u32,
     /// Number of events applied: the case's revision, for optimistic concurrency.
     pub revision: u64,
+    /// The timeline, one entry per event applied. The stored state leaves it out (the events
+    /// are in the log, and the case row keeps their positions): a state read from the store
+    /// has an empty timeline until it is folded again from the case's events (a stored state of
+    /// an older release may still carry it). Applying events appends their entries to whatever
+    /// it holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,
 }
 

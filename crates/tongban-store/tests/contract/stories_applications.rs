@@ -2,7 +2,9 @@
 //! the daily number counter, queues by role, scope and named assignee, overdue lists,
 //! mandates, credit flags and bundles.
 
-use tongban_store::{AccountRow, ApplicationRow, BundleRow, MandateRow, QueueScope, StoreError};
+use tongban_store::{
+    AccountRow, ApplicationRow, BundleRow, MandateRow, QueueScope, Store, StoreError, StoreOptions,
+};
 
 use crate::contract;
 use crate::engines::{NOW_MS, TestDb};
@@ -52,6 +54,7 @@ fn case(id: &str, status: &str, role: &str, step_due: Option<&str>) -> Applicati
         submitted_on: None,
         completed_on: None,
         step_escalated: 0,
+        event_seqs: "1,".into(),
     }
 }
 
@@ -534,9 +537,11 @@ async fn deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_fail
     let mut second = db.store.application("a1").await.unwrap().unwrap();
     second.status = "in_progress".into();
     second.revision = 2;
+    second.event_seqs = "2,".into();
     let mut third = second.clone();
     third.revision = 3;
     third.role_due = "reviewer".into();
+    third.event_seqs = "3,4,".into();
     let (n1, n2, n3) = (notice("k1"), notice("k1"), notice("k2"));
     let (ok, failed) = tokio::join!(
         db.store.write(move |ctx| {
@@ -563,6 +568,27 @@ async fn deferred_rows_and_notices_are_written_at_commit_and_dropped_with_a_fail
     assert!(failed.is_err());
     let stored = db.store.application("a1").await.unwrap().unwrap();
     assert_eq!((stored.revision, stored.role_due.as_str()), (3, "reviewer"));
+    assert_eq!(
+        stored.event_seqs, "1,2,3,4,",
+        "the event positions of both queued rows are appended to the stored ones"
+    );
+    let mut fourth = stored.clone();
+    fourth.revision = 4;
+    fourth.event_seqs = "9,".into();
+    db.store
+        .write(move |ctx| {
+            Box::pin(async move {
+                ctx.defer_application(fourth, 3);
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await
+        .unwrap();
+    let stored = db.store.application("a1").await.unwrap().unwrap();
+    assert_eq!(
+        tongban_store::parse_event_seqs(&stored.event_seqs),
+        [1, 2, 3, 4, 9]
+    );
     let inbox = db.store.notices_of("cit-1", 10, 0).await.unwrap();
     assert_eq!(
         inbox.len(),
@@ -623,4 +649,88 @@ async fn a_queued_row_whose_case_moved_on_elsewhere_refuses_the_batch_and_keeps_
 contract!(
     a_queued_row_whose_case_moved_on_elsewhere_refuses_the_batch_and_keeps_nothing,
     super::a_queued_row_whose_case_moved_on_elsewhere_refuses_the_batch_and_keeps_nothing
+);
+
+async fn events_are_read_back_by_their_positions(db: &TestDb) {
+    let head = db.store.head_seq().await.unwrap();
+    db.store
+        .write(|ctx| {
+            Box::pin(async move {
+                for n in 0..5 {
+                    ctx.append_event(event("x.happened", &format!("e{n}")))
+                        .await?;
+                }
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await
+        .unwrap();
+    let found = db
+        .store
+        .events_at(&[head + 4, head + 2, head + 99])
+        .await
+        .unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|e| (e.seq, e.entity_id.as_str()))
+            .collect::<Vec<_>>(),
+        [(head + 2, "e1"), (head + 4, "e3")],
+        "oldest first; a position past the log finds nothing"
+    );
+    assert!(db.store.events_at(&[]).await.unwrap().is_empty());
+}
+contract!(
+    events_are_read_back_by_their_positions,
+    super::events_are_read_back_by_their_positions
+);
+
+async fn cases_stored_before_their_event_positions_were_kept_get_them_from_the_log(db: &TestDb) {
+    seed(db).await;
+    let app_event = |id: &str| tongban_store::NewEvent {
+        entity_type: "application".into(),
+        ..event("application.advanced", id)
+    };
+    let (a1, a2) = db
+        .store
+        .write(move |ctx| {
+            Box::pin(async move {
+                for id in ["a1", "a2", "a3"] {
+                    let mut row = case(id, "submitted", "window_clerk", None);
+                    row.event_seqs = String::new();
+                    ctx.insert_application(&row).await?;
+                }
+                let mut a1 = vec![ctx.append_event(app_event("a1")).await?];
+                let a2 = vec![ctx.append_event(app_event("a2")).await?];
+                // Another kind of entity with the same id is not the case's.
+                ctx.append_event(event("x.noted", "a1")).await?;
+                a1.push(ctx.append_event(app_event("a1")).await?);
+                a1.push(ctx.append_event(app_event("a1")).await?);
+                Ok::<_, StoreError>((a1, a2))
+            })
+        })
+        .await
+        .unwrap();
+    // The database as the release before migration 14 left it.
+    sqlx::query("ALTER TABLE applications DROP COLUMN event_seqs")
+        .execute(&db.raw)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM schema_migrations WHERE version = 14")
+        .execute(&db.raw)
+        .await
+        .unwrap();
+    let reopened = Store::open(&StoreOptions::new(&db.url), NOW_MS)
+        .await
+        .unwrap();
+    let seqs =
+        |row: Option<ApplicationRow>| tongban_store::parse_event_seqs(&row.unwrap().event_seqs);
+    assert_eq!(seqs(reopened.application("a1").await.unwrap()), a1);
+    assert_eq!(seqs(reopened.application("a2").await.unwrap()), a2);
+    assert!(seqs(reopened.application("a3").await.unwrap()).is_empty());
+    reopened.close().await;
+}
+contract!(
+    cases_stored_before_their_event_positions_were_kept_get_them_from_the_log,
+    super::cases_stored_before_their_event_positions_were_kept_get_them_from_the_log
 );

@@ -562,10 +562,11 @@ async fn migrations_are_recorded_per_engine_and_an_edited_one_is_refused(db: &Te
             (10,),
             (11,),
             (12,),
-            (13,)
+            (13,),
+            (14,)
         ]
     );
-    assert_eq!(Store::schema_version(), 13);
+    assert_eq!(Store::schema_version(), 14);
     let reopened = Store::open(&StoreOptions::new(&db.url), NOW_MS)
         .await
         .unwrap();

@@ -493,6 +493,8 @@ pub async fn start(
         bundle_id: String::new(),
     };
     let app = state.app.start_application(&caller.principal, req).await?;
+    // A replayed idempotency key answers with the stored state, which has no timeline.
+    let app = state.app.with_timeline(app).await?;
     let dto = ApplicationDto::of(state.app.view_of(app)?)?;
     Ok((StatusCode::CREATED, Json(dto)))
 }
@@ -593,6 +595,7 @@ pub async fn act(
         .app
         .act_on_application(&caller.principal, &id, body.revision, cmd)
         .await?;
+    let app = state.app.with_timeline(app).await?;
     Ok(Json(ApplicationDto::of(state.app.view_of(app)?)?))
 }
 
@@ -658,6 +661,7 @@ pub async fn upload(
             upload.bytes,
         )
         .await?;
+    let app = state.app.with_timeline(app).await?;
     Ok(Json(ApplicationDto::of(state.app.view_of(app)?)?))
 }
 

@@ -217,7 +217,7 @@ pub(super) async fn staff_page(
     } else {
         String::new()
     };
-    let record = state.app.case_record(who, id).await?;
+    let record = state.app.record_of(&v.app).await?;
     let earlier_steps = v
         .app
         .route

@@ -255,3 +255,54 @@ async fn a_window_clerk_registers_a_walk_in_applicant_and_opens_the_same_form() 
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("窗口办理") && html.contains("保存草稿"));
 }
+
+#[tokio::test]
+async fn the_stored_case_leaves_its_timeline_out_and_the_case_pages_show_all_of_it() {
+    let app = spawn_app().await;
+    let citizen = app.token("citizen", CITIZEN_PW).await;
+    let (id, revision) = crate::api_applications::submitted_case(&app, &citizen).await;
+    let clerk_token = app.token(CLERK, PASSWORD).await;
+    let (status, answer) = crate::api_applications::act(
+        &app,
+        &clerk_token,
+        &id,
+        serde_json::json!({ "action": "accept", "revision": revision }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let events = revision + 1;
+    assert_eq!(
+        answer["case"]["history"].as_array().map(Vec::len),
+        Some(events as usize),
+        "the answer to an action carries the whole timeline: {answer}"
+    );
+
+    let row = app.app.store().application(&id).await.unwrap().unwrap();
+    assert!(
+        !row.state_json.contains("\"history\""),
+        "the stored state has no timeline: {}",
+        row.state_json
+    );
+    assert_eq!(
+        tongban_store::parse_event_seqs(&row.event_seqs).len() as u64,
+        events,
+        "the row lists every event of the case"
+    );
+
+    let clerk = browser(&app, CLERK, PASSWORD).await;
+    let (status, html) = get(&app, &clerk, &format!("/work/applications/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines = |html: &str, what: &str| html.matches(&format!("<strong>{what}</strong>")).count();
+    assert_eq!(lines(&html, "创建申请草稿"), 1, "{html}");
+    assert!(lines(&html, "上传材料") >= 1, "{html}");
+    assert_eq!(lines(&html, "提交申请"), 1, "{html}");
+    assert_eq!(lines(&html, "受理"), 1, "{html}");
+    let applicant = browser(&app, "citizen", CITIZEN_PW).await;
+    let (status, html) = get(&app, &applicant, &format!("/applications/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lines(&html, "创建申请草稿"), 1, "{html}");
+    assert_eq!(lines(&html, "受理"), 1, "{html}");
+
+    let report = app.app.rebuild_applications().await.unwrap();
+    assert!(report.mismatches.is_empty(), "{report:?}");
+}
