@@ -100,7 +100,17 @@ fn with_argon2_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T 
     })
 }
 
-/// Verifies on a hashing thread (Argon2 takes tens of milliseconds of CPU and 19 MiB; see
+/// Drops this thread's Argon2 memory (a hashing thread calls it when no login is waiting); the
+/// next hash allocates it again.
+pub(crate) fn release_argon2_memory() {
+    ARGON2_MEMORY.with(|memory| {
+        if let Ok(mut memory) = memory.try_borrow_mut() {
+            *memory = Vec::new();
+        }
+    });
+}
+
+/// Verifies on the hashing thread (Argon2 takes tens of milliseconds of CPU and 19 MiB; see
 /// `password_threads`); a missing account is verified against a dummy hash so both paths take
 /// the same time.
 async fn verify_off_thread(password: String, phc: Option<String>) -> bool {
@@ -472,6 +482,18 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_verification_keeps_argon2_memory_on_its_thread_until_it_is_released() {
+        let held = || ARGON2_MEMORY.with(|m| m.borrow().len());
+        let phc = hash_password("Citizen@2026").unwrap();
+        assert!(verify_password("Citizen@2026", &phc));
+        assert!(held() > 0, "the buffer is kept for the next login");
+        release_argon2_memory();
+        assert_eq!(held(), 0);
+        assert!(!verify_password("wrong", &phc), "and is allocated again");
+        assert!(held() > 0);
+    }
 
     #[test]
     fn the_fifth_failure_inside_the_window_locks_the_login() {

@@ -1,18 +1,26 @@
-//! Argon2 password hashing on two long-lived threads of its own.
+//! Argon2 password hashing on one long-lived thread of its own.
 //!
 //! Each Argon2id run allocates 19 MiB (m=19456). On the tokio blocking pool every thread that
 //! ran one kept that memory in its own malloc arena, and parallel logins ran one per thread:
 //! `tongban bench load` saw the serve process grow from 55 MB to 117 MB after five logins and
-//! peak at 274 MB after eight at once. Two dedicated threads, each verifying in the same reused
-//! buffer (see `auth::with_argon2_memory`), bound that memory to 2 × 19 MiB whatever the number
-//! of logins at once, and the CPU spent on hashing to two cores; further logins wait their turn.
+//! peak at 274 MB after eight at once. One dedicated thread, verifying in a reused buffer (see
+//! `auth::with_argon2_memory`) that it drops once no login has come for [`IDLE_RELEASE`], bounds
+//! that memory to 19 MiB whatever the number of logins at once, and to nothing between bursts
+//! (two threads kept 38 MiB for good, a quarter of the 150 MB the server may use at province
+//! scale). Logins queue on it: at about 50 ms of CPU each, one process verifies about 20 a
+//! second; more processes behind a load balancer verify more.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 /// Threads hashing passwords.
-pub const HASHING_THREADS: usize = 2;
+pub const HASHING_THREADS: usize = 1;
+
+/// How long a hashing thread keeps Argon2's working memory without a job.
+pub const IDLE_RELEASE: Duration = Duration::from_secs(2);
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -37,16 +45,19 @@ fn queue() -> Option<&'static Mutex<Sender<Job>>> {
         .as_ref()
 }
 
-/// Runs jobs until the queue is gone.
+/// Runs jobs until the queue is gone; drops the thread's Argon2 memory when idle.
 fn work(rx: &Mutex<Receiver<Job>>) {
     loop {
         let next = match rx.lock() {
-            Ok(guard) => guard.recv(),
-            Err(poisoned) => poisoned.into_inner().recv(),
+            Ok(guard) => guard.recv_timeout(IDLE_RELEASE),
+            Err(poisoned) => poisoned.into_inner().recv_timeout(IDLE_RELEASE),
         };
-        let Ok(job) = next else { return };
-        // A panicking job drops its reply sender; the thread stays.
-        let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+        match next {
+            // A panicking job drops its reply sender; the thread stays.
+            Ok(job) => drop(std::panic::catch_unwind(AssertUnwindSafe(job))),
+            Err(RecvTimeoutError::Timeout) => crate::auth::release_argon2_memory(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
     }
 }
 
@@ -77,7 +88,7 @@ mod tests {
     use super::*;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn many_hashes_at_once_run_on_at_most_two_threads_and_each_answers() {
+    async fn many_hashes_at_once_run_on_the_hashing_thread_and_each_answers() {
         let jobs: Vec<_> = (0..16u64)
             .map(|n| {
                 tokio::spawn(run(move || {
