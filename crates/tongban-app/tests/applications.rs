@@ -733,13 +733,21 @@ async fn a_staff_view_of_a_case_is_on_the_record_and_the_applicant_s_own_is_not(
     assert_eq!(views(&w.app).await, 1);
 }
 
-/// Runs one statement about one case (`?` is its id) on the database directly, as a raw edit
-/// would.
-async fn tamper(w: &World, sql: &'static str, id: &str) {
+/// Runs one statement on the database directly, as a raw edit would; `binds` fill its `?`s.
+async fn tamper(w: &World, sql: &'static str, binds: &[&str]) {
     use sqlx::Connection as _;
     let mut conn = sqlx::SqliteConnection::connect(&w.url).await.unwrap();
-    sqlx::query(sql).bind(id).execute(&mut conn).await.unwrap();
+    let mut query = sqlx::query(sql);
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    query.execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
+}
+
+/// The 办件编号 of the cases whose stored row differs from the fold of their events.
+async fn mismatches(w: &World) -> Vec<String> {
+    w.app.rebuild_applications().await.unwrap().mismatches
 }
 
 #[tokio::test]
@@ -772,47 +780,31 @@ async fn the_stored_state_leaves_the_timeline_out_and_the_rebuild_still_finds_a_
         w.app.with_timeline(moved.clone()).await.unwrap().history,
         shown.history
     );
-    assert!(
-        w.app
-            .rebuild_applications()
-            .await
-            .unwrap()
-            .mismatches
-            .is_empty()
-    );
+    assert!(mismatches(&w).await.is_empty());
 
     // A state changed behind the log's back is found, timeline or not.
     tamper(
         &w,
         "UPDATE applications SET state_json = replace(state_json, '\"visits\":0', '\"visits\":3') WHERE id = ?",
-        &id,
+        &[&id],
     )
     .await;
-    let report = w.app.rebuild_applications().await.unwrap();
-    assert_eq!(report.mismatches, [moved.number.as_str()]);
+    assert_eq!(mismatches(&w).await, [moved.number.as_str()]);
     tamper(
         &w,
         "UPDATE applications SET state_json = replace(state_json, '\"visits\":3', '\"visits\":0') WHERE id = ?",
-        &id,
+        &[&id],
     )
     .await;
-    assert!(
-        w.app
-            .rebuild_applications()
-            .await
-            .unwrap()
-            .mismatches
-            .is_empty()
-    );
+    assert!(mismatches(&w).await.is_empty());
     // So is a row that lost the position of one of its events.
     tamper(
         &w,
         "UPDATE applications SET event_seqs = substr(event_seqs, instr(event_seqs, ',') + 1) WHERE id = ?",
-        &id,
+        &[&id],
     )
     .await;
-    let report = w.app.rebuild_applications().await.unwrap();
-    assert_eq!(report.mismatches, [moved.number.as_str()]);
+    assert_eq!(mismatches(&w).await, [moved.number.as_str()]);
 }
 
 #[tokio::test]
@@ -822,23 +814,14 @@ async fn a_state_stored_with_its_timeline_by_an_older_release_still_loads_and_mo
     let full = w.app.application(&citizen, &id).await.unwrap();
     let old_json = serde_json::to_string(&full).unwrap();
     assert!(old_json.contains("\"history\""));
-    let mut conn = {
-        use sqlx::Connection as _;
-        sqlx::SqliteConnection::connect(&w.url).await.unwrap()
-    };
-    sqlx::query("UPDATE applications SET state_json = ? WHERE id = ?")
-        .bind(&old_json)
-        .bind(&id)
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    tamper(
+        &w,
+        "UPDATE applications SET state_json = ? WHERE id = ?",
+        &[&old_json, &id],
+    )
+    .await;
     assert!(
-        w.app
-            .rebuild_applications()
-            .await
-            .unwrap()
-            .mismatches
-            .is_empty(),
+        mismatches(&w).await.is_empty(),
         "a stored timeline equal to the log's is consistent"
     );
     let clerk = staff(&w.app, "clerk").await;
@@ -855,12 +838,5 @@ async fn a_state_stored_with_its_timeline_by_an_older_release_still_loads_and_mo
         !row.state_json.contains("\"history\""),
         "stored slim from then on"
     );
-    assert!(
-        w.app
-            .rebuild_applications()
-            .await
-            .unwrap()
-            .mismatches
-            .is_empty()
-    );
+    assert!(mismatches(&w).await.is_empty());
 }
