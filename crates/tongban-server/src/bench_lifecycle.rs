@@ -374,7 +374,15 @@ async fn phases(
     println!("    {prep_seconds:.2} s");
 
     println!("{name}: (2) three steps alone, accept → review → decide, {tasks} tasks …");
+    let stats_before = store.write_stats();
     let (three, ids) = three_step_cycles(app, cast, queues, duration).await?;
+    let stats_after = store.write_stats();
+    let batches = stats_after.batches - stats_before.batches;
+    let units = stats_after.units - stats_before.units;
+    println!(
+        "    {batches} commits, {:.1} units per commit",
+        units as f64 / batches.max(1) as f64
+    );
     timed_ids.extend(ids);
     println!(
         "    {} cycles in {:.2} s = {:.1}/s ({:.0} transitions/s){}",

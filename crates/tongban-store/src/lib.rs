@@ -18,6 +18,7 @@ mod bundles;
 mod calendar;
 mod catalog;
 mod catalog_queue;
+mod checkpointer;
 mod error;
 mod evaluations;
 mod events;
@@ -45,6 +46,7 @@ pub use bundles::BundleRow;
 pub use calendar::CalendarYearRow;
 pub use catalog::{ItemHitRow, ItemSearch, ItemVersionRow};
 pub use catalog_queue::VersionScope;
+pub use checkpointer::{CheckpointPass, CheckpointWatch};
 pub use error::StoreError;
 pub use evaluations::{
     EvaluationRow, InvitationRow, RatingCountRow, RectificationRow, RectificationScope,

@@ -47,6 +47,8 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) engine: Engine,
     pub(crate) writer: WriterHandle,
+    /// Wakes SQLite's background WAL checkpoints (see `checkpointer.rs`).
+    pub(crate) checkpoints: crate::checkpointer::CheckpointHandle,
     /// The key personal fields are sealed under (see `pii.rs`).
     pub(crate) pii: crate::pii::PiiSlot,
 }
@@ -62,19 +64,31 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             // Connections are local and used constantly; a ping before each use only adds a round trip.
             .test_before_acquire(false);
-        let pragmas = if options.bulk_load {
+        let pragmas: std::sync::Arc<str> = if options.bulk_load {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; \
              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+                .into()
         } else {
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+            // Checkpoints run beside the writer (`checkpointer.rs`); a connection copies the
+            // WAL back by itself only once it has grown to the backstop size.
+            format!(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                 PRAGMA wal_autocheckpoint = {}; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                crate::checkpointer::WRITER_AUTOCHECKPOINT_PAGES
+            )
+            .into()
         };
         let pool_options = match engine {
             Engine::Sqlite => pool_options.after_connect(move |conn, _meta| {
+                let pragmas = pragmas.clone();
                 Box::pin(async move {
                     // WAL lets readers run beside the writer; FULL makes each commit durable
                     // (the WAL is synced before COMMIT returns).
-                    sqlx::raw_sql(pragmas).execute(conn).await?;
+                    // Built from constants only.
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas.to_string()))
+                        .execute(conn)
+                        .await?;
                     Ok(())
                 })
             }),
@@ -83,11 +97,22 @@ impl Store {
         let pool = pool_options.connect(&url).await?;
         crate::migrate::run(&pool, engine, now_ms).await?;
         let pii = crate::pii::PiiSlot::default();
-        let writer = writer::spawn(pool.clone(), engine, options.max_batch.max(1), pii.clone());
+        let checkpoints = match engine {
+            Engine::Sqlite if !options.bulk_load => crate::checkpointer::spawn(pool.clone()),
+            _ => crate::checkpointer::CheckpointHandle::none(),
+        };
+        let writer = writer::spawn(
+            pool.clone(),
+            engine,
+            options.max_batch.max(1),
+            pii.clone(),
+            checkpoints.clone(),
+        );
         Ok(Store {
             pool,
             engine,
             writer,
+            checkpoints,
             pii,
         })
     }

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::checkpointer::CheckpointHandle;
 use crate::error::StoreError;
 use crate::pool::{Engine, Store};
 use crate::write_ctx::WriteCtx;
@@ -104,6 +105,7 @@ pub(crate) fn spawn(
     engine: Engine,
     max_batch: usize,
     pii: crate::pii::PiiSlot,
+    checkpoints: CheckpointHandle,
 ) -> WriterHandle {
     let (sender, receiver) = mpsc::unbounded_channel();
     let stats = Arc::new(Counters::default());
@@ -114,6 +116,7 @@ pub(crate) fn spawn(
         max_batch,
         stats.clone(),
         pii,
+        checkpoints,
     ));
     WriterHandle { sender, stats }
 }
@@ -155,6 +158,7 @@ async fn writer_loop(
     max_batch: usize,
     stats: Arc<Counters>,
     pii: crate::pii::PiiSlot,
+    checkpoints: CheckpointHandle,
 ) {
     // The writer's own connection, kept across batches; reopened after a failure.
     let mut conn: Option<AnyConnection> = None;
@@ -179,6 +183,7 @@ async fn writer_loop(
             }
         }
         conn = commit_batch(&pool, engine, conn, batch, &stats, &known, &pii).await;
+        checkpoints.committed();
     }
 }
 

@@ -270,3 +270,25 @@ contract!(
     units_that_wrote_rows_and_then_failed_leave_no_rows_beside_units_that_succeeded,
     super::units_that_wrote_rows_and_then_failed_leave_no_rows_beside_units_that_succeeded
 );
+
+async fn sqlite_copies_committed_pages_into_the_database_file_beside_the_writer(db: &TestDb) {
+    let Some(mut passes) = db.store.watch_checkpoints() else {
+        // PostgreSQL checkpoints by itself; there is no task to watch.
+        assert_eq!(db.store.engine(), tongban_store::Engine::Postgres);
+        return;
+    };
+    append(db, 3).await;
+    let pass = passes.next().await.expect("a pass after the commit");
+    assert!(!pass.busy);
+    assert!(pass.wal_pages > 0, "the commits left pages in the WAL");
+    assert_eq!(pass.copied_pages, pass.wal_pages, "every page was copied");
+    // The chain reads the same after the copy.
+    assert!(matches!(
+        db.store.verify_events().await.unwrap(),
+        VerifyOutcome::Intact { count: 3, .. }
+    ));
+}
+contract!(
+    sqlite_copies_committed_pages_into_the_database_file_beside_the_writer,
+    super::sqlite_copies_committed_pages_into_the_database_file_beside_the_writer
+);
