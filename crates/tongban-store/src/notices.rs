@@ -108,9 +108,18 @@ pub enum DeliveryOutcome {
     },
 }
 
-/// The id of the notice with this dedupe key.
-pub fn notice_id(dedupe_key: &str) -> String {
-    hex::encode(&sm3(dedupe_key.as_bytes())[..16])
+/// The id a notice with this dedupe key gets when written at `at_ms`: 32 hex digits, the time
+/// (12) and then the key's SM3 hash (20). Ids of notices written one after another sort
+/// together, so a batch's inserts touch a few pages of the id index instead of one page per
+/// notice at random. (Notices written before 2026-12 have ids of 32 hex digits of the hash
+/// alone; nothing reads the time back out of an id.) Find a notice by its dedupe key with
+/// [`Store::notice_by_dedupe_key`].
+pub fn notice_id(at_ms: i64, dedupe_key: &str) -> String {
+    let time = u64::try_from(at_ms).unwrap_or(0) & 0xffff_ffff_ffff;
+    format!(
+        "{time:012x}{}",
+        hex::encode(&sm3(dedupe_key.as_bytes())[..10])
+    )
 }
 
 /// The statuses of an outbox message.
@@ -249,7 +258,7 @@ impl WriteCtx {
     /// and writes nothing if a notice with this dedupe key exists. Appends no event: the
     /// caller's event records the change the notice tells about.
     pub async fn enqueue_notice(&mut self, n: &NewNotice) -> Result<bool, StoreError> {
-        let id = notice_id(&n.dedupe_key);
+        let id = notice_id(n.at_ms, &n.dedupe_key);
         let existing: Option<(String,)> =
             sqlx::query_as("SELECT id FROM notices WHERE dedupe_key = $1 OR id = $2")
                 .bind(&n.dedupe_key)
@@ -474,7 +483,7 @@ pub(crate) async fn flush_notices(
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for n in chunk {
             query = query
-                .bind(notice_id(&n.dedupe_key))
+                .bind(notice_id(n.at_ms, &n.dedupe_key))
                 .bind(n.dedupe_key.clone())
                 .bind(n.account_id.clone())
                 .bind(n.at_ms)
@@ -503,11 +512,18 @@ pub(crate) async fn flush_notices(
         if messages.is_empty() {
             continue;
         }
+        // Each message names its notice by dedupe key: the notice written now, or the one
+        // that already had the key (written at another time, so with another id). `WHERE
+        // true` keeps SQLite from reading the upsert's ON as the join's.
         let sql = format!(
             "INSERT INTO outbox (idempotency_key, notice_id, channel, recipient, status, attempts,
                  next_attempt_ms, lease_until_ms, claim_token, last_error, created_at_ms,
                  sent_at_ms)
-             VALUES {} ON CONFLICT DO NOTHING",
+             SELECT v.column1, n.id, v.column3, v.column4, v.column5, v.column6, v.column7,
+                    v.column8, v.column9, v.column10, v.column11, v.column12
+               FROM (VALUES {}) AS v JOIN notices n ON n.dedupe_key = v.column2
+              WHERE true
+             ON CONFLICT DO NOTHING",
             values_list(engine, messages.len(), 12)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -516,7 +532,7 @@ pub(crate) async fn flush_notices(
             let recipient = pii.seal(to, pii::RECIPIENT, &key)?;
             query = query
                 .bind(key)
-                .bind(notice_id(&n.dedupe_key))
+                .bind(n.dedupe_key.clone())
                 .bind(channel)
                 .bind(recipient)
                 .bind("pending")

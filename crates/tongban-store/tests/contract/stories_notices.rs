@@ -130,7 +130,7 @@ async fn a_notice_is_written_once_per_dedupe_key_with_one_message_per_channel(db
         .unwrap()
         .unwrap();
     assert_eq!(stored.subject, "办件app-1:accepted已受理");
-    assert_eq!(stored.id, notice_id("app-1:accepted"));
+    assert_eq!(stored.id, notice_id(NOW_MS, "app-1:accepted"));
     assert_eq!(
         db.store.outbox_counts().await.unwrap(),
         vec![
@@ -189,7 +189,10 @@ async fn the_inbox_is_read_newest_first_a_page_at_a_time_and_marked_read(db: &Te
         ["n4", "n3"]
     );
     assert_eq!(keys(db.store.notices_of("c1", 2, 4).await.unwrap()), ["n0"]);
-    let by_id = NoticesToMark::Ids(vec![notice_id("n4"), notice_id("other")]);
+    let by_id = NoticesToMark::Ids(vec![
+        notice_id(NOW_MS + 4 * MINUTE, "n4"),
+        notice_id(NOW_MS, "other"),
+    ]);
     let marked = db
         .store
         .write(move |ctx| {
@@ -343,4 +346,58 @@ async fn the_outbox_is_listed_newest_first_a_page_at_a_time(db: &TestDb) {
 contract!(
     the_outbox_is_listed_newest_first_a_page_at_a_time,
     super::the_outbox_is_listed_newest_first_a_page_at_a_time
+);
+
+async fn a_deferred_notice_sorts_by_time_and_its_messages_name_the_notice_already_kept(
+    db: &TestDb,
+) {
+    accounts(&db.store, &["c1"]).await;
+    // Written first with an email address only.
+    let mut first = notice("app-9:accepted", "c1", 0);
+    first.sms_to = None;
+    assert!(enqueue(&db.store, first).await);
+    // The same notice again, later and with a phone, plus a new one, in one batch.
+    let again = notice("app-9:accepted", "c1", 5 * MINUTE);
+    let other = notice("app-10:accepted", "c1", 6 * MINUTE);
+    db.store
+        .write(move |ctx| {
+            Box::pin(async move {
+                ctx.defer_notice(again);
+                ctx.defer_notice(other);
+                ctx.append_event(event("application.changed", "app-9")).await
+            })
+        })
+        .await
+        .unwrap();
+    let kept = db
+        .store
+        .notice_by_dedupe_key("app-9:accepted")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.id, notice_id(NOW_MS, "app-9:accepted"), "not written twice");
+    let newer = db
+        .store
+        .notice_by_dedupe_key("app-10:accepted")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(newer.id > kept.id, "ids sort by the time they were written");
+    let outbox = db.store.outbox_page(10, 0).await.unwrap();
+    let sms_of_kept = outbox
+        .iter()
+        .find(|m| m.idempotency_key == "app-9:accepted:sms")
+        .expect("the new phone's message is written");
+    assert_eq!(sms_of_kept.notice_id, kept.id);
+    assert!(
+        outbox
+            .iter()
+            .filter(|m| m.idempotency_key.starts_with("app-10:"))
+            .all(|m| m.notice_id == newer.id)
+    );
+    assert_eq!(outbox.len(), 4, "email and sms of each notice, once");
+}
+contract!(
+    a_deferred_notice_sorts_by_time_and_its_messages_name_the_notice_already_kept,
+    super::a_deferred_notice_sorts_by_time_and_its_messages_name_the_notice_already_kept
 );
