@@ -364,7 +364,8 @@ async fn a_deferred_notice_sorts_by_time_and_its_messages_name_the_notice_alread
             Box::pin(async move {
                 ctx.defer_notice(again);
                 ctx.defer_notice(other);
-                ctx.append_event(event("application.changed", "app-9")).await
+                ctx.append_event(event("application.changed", "app-9"))
+                    .await
             })
         })
         .await
@@ -375,7 +376,11 @@ async fn a_deferred_notice_sorts_by_time_and_its_messages_name_the_notice_alread
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(kept.id, notice_id(NOW_MS, "app-9:accepted"), "not written twice");
+    assert_eq!(
+        kept.id,
+        notice_id(NOW_MS, "app-9:accepted"),
+        "not written twice"
+    );
     let newer = db
         .store
         .notice_by_dedupe_key("app-10:accepted")
