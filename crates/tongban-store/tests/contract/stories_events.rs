@@ -7,6 +7,14 @@ use crate::contract;
 use crate::engines::TestDb;
 use crate::stories_org::event;
 
+/// The store's hash chain verifies and holds exactly `count` events.
+async fn assert_chain_intact(db: &TestDb, count: i64) {
+    match db.store.verify_events().await.unwrap() {
+        VerifyOutcome::Intact { count: found, .. } => assert_eq!(found, count),
+        other => panic!("expected an intact chain, got {other:?}"),
+    }
+}
+
 async fn append(db: &TestDb, n: usize) {
     for i in 0..n {
         db.store
@@ -23,10 +31,7 @@ async fn append(db: &TestDb, n: usize) {
 
 async fn every_event_chains_to_the_one_before_it(db: &TestDb) {
     append(db, 12).await;
-    match db.store.verify_events().await.unwrap() {
-        VerifyOutcome::Intact { count, .. } => assert_eq!(count, 12),
-        other => panic!("expected an intact chain, got {other:?}"),
-    }
+    assert_chain_intact(db, 12).await;
     assert_eq!(db.store.head_seq().await.unwrap(), 12);
 }
 contract!(
@@ -187,10 +192,7 @@ async fn concurrent_writers_are_all_acknowledged_and_a_failing_one_rolls_back_al
         let n: usize = e.entity_id[1..].parse().unwrap();
         !n.is_multiple_of(4)
     }));
-    assert!(matches!(
-        db.store.verify_events().await.unwrap(),
-        VerifyOutcome::Intact { count: 30, .. }
-    ));
+    assert_chain_intact(db, 30).await;
     let stats = db.store.write_stats();
     assert_eq!(stats.units, 30);
     assert_eq!(stats.events, 30);
@@ -215,10 +217,7 @@ async fn a_second_store_on_the_same_database_continues_the_same_chain(db: &TestD
         .await
         .unwrap();
     append(db, 1).await;
-    assert!(matches!(
-        db.store.verify_events().await.unwrap(),
-        VerifyOutcome::Intact { count: 4, .. }
-    ));
+    assert_chain_intact(db, 4).await;
     second.close().await;
 }
 contract!(
@@ -261,10 +260,7 @@ async fn units_that_wrote_rows_and_then_failed_leave_no_rows_beside_units_that_s
     stored_codes.sort();
     kept.sort();
     assert_eq!(stored_codes, kept);
-    assert!(matches!(
-        db.store.verify_events().await.unwrap(),
-        VerifyOutcome::Intact { count: 16, .. }
-    ));
+    assert_chain_intact(db, 16).await;
 }
 contract!(
     units_that_wrote_rows_and_then_failed_leave_no_rows_beside_units_that_succeeded,
@@ -283,10 +279,7 @@ async fn sqlite_copies_committed_pages_into_the_database_file_beside_the_writer(
     assert!(pass.wal_pages > 0, "the commits left pages in the WAL");
     assert_eq!(pass.copied_pages, pass.wal_pages, "every page was copied");
     // The chain reads the same after the copy.
-    assert!(matches!(
-        db.store.verify_events().await.unwrap(),
-        VerifyOutcome::Intact { count: 3, .. }
-    ));
+    assert_chain_intact(db, 3).await;
 }
 contract!(
     sqlite_copies_committed_pages_into_the_database_file_beside_the_writer,

@@ -7,22 +7,13 @@ use reqwest::{Client, StatusCode};
 use serde_json::json;
 
 use crate::api_applications::{CLERK, PNG, multipart};
-use crate::pages_applications::{browser, csrf, get, hidden, post, started};
+use crate::pages_applications::{browser, csrf, get, hidden, post, started, turn_on_elder_mode};
 use crate::support::{CITIZEN_PW, PASSWORD, TestApp};
 
 /// A signed-in browser switched to the 长者版.
 async fn elder_browser(app: &TestApp, login: &str, password: &str) -> Client {
     let b = browser(app, login, password).await;
-    let (_, home) = get(app, &b, "/").await;
-    let token = csrf(&home);
-    let (status, _) = post(
-        app,
-        &b,
-        "/mode",
-        &[("csrf", &token), ("elder", "1"), ("back", "/")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    turn_on_elder_mode(app, &b).await;
     b
 }
 

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::api_applications::{APPROVER, CLERK, REVIEWER, act, submitted_case};
-use crate::pages_applications::{browser, csrf, get, post};
+use crate::pages_applications::{browser, csrf, get, post, turn_on_elder_mode};
 use crate::support::{CITIZEN_PW, PASSWORD, TestApp, client, spawn_app};
 
 /// The 巴州区 好差评处理人员 (a county-level handler).
@@ -276,15 +276,7 @@ async fn in_elder_mode_the_rating_asks_one_question_per_page_then_confirms() {
     let token = app.token("citizen", CITIZEN_PW).await;
     let id = completed_case(&app, &token).await;
     let citizen = browser(&app, "citizen", CITIZEN_PW).await;
-    let (_, home) = get(&app, &citizen, "/").await;
-    let (status, _) = post(
-        &app,
-        &citizen,
-        "/mode",
-        &[("csrf", &csrf(&home)), ("elder", "1"), ("back", "/")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    turn_on_elder_mode(&app, &citizen).await;
     let path = format!("/me/applications/{id}/evaluate");
     let (status, first) = get(&app, &citizen, &path).await;
     assert_eq!(status, StatusCode::OK);

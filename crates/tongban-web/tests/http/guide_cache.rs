@@ -6,7 +6,7 @@ use reqwest::{Client, StatusCode};
 use tongban_app::ITEM_CACHE_TTL_MS;
 
 use crate::api_catalog::{draft_item, food_licence, principal};
-use crate::pages_applications::{browser, csrf, get, hidden, post};
+use crate::pages_applications::{browser, csrf, get, hidden, post, turn_on_elder_mode};
 use crate::support::{CITIZEN_PW, TestApp, client, open_app, spawn_app};
 
 /// The food licence drafted and published by the city's system administrator; its id.
@@ -137,15 +137,7 @@ async fn the_elder_guide_is_kept_apart_from_the_standard_one() {
     let id = published_item(&app).await;
     let standard = client();
     let elder = client();
-    let (_, home) = get(&app, &elder, "/").await;
-    let (status, _) = post(
-        &app,
-        &elder,
-        "/mode",
-        &[("csrf", &csrf(&home)), ("elder", "1"), ("back", "/")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    turn_on_elder_mode(&app, &elder).await;
     for _ in 0..2 {
         assert!(
             guide(&app, &standard, &id)

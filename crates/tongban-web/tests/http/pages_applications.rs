@@ -34,6 +34,19 @@ pub fn csrf(html: &str) -> String {
     hidden(html, "csrf")
 }
 
+/// Switches `browser` to the 长者版 with the home page's form, as a visitor would.
+pub async fn turn_on_elder_mode(app: &TestApp, browser: &Client) {
+    let (_, home) = get(app, browser, "/").await;
+    let (status, _) = post(
+        app,
+        browser,
+        "/mode",
+        &[("csrf", &csrf(&home)), ("elder", "1"), ("back", "/")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the 长者版 switch answers");
+}
+
 pub fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("a hidden field") + marker.len();
