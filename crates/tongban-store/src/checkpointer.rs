@@ -50,8 +50,8 @@ impl CheckpointHandle {
         CheckpointHandle(None)
     }
 
-    /// Tells the task that a commit added pages to the WAL.
-    pub(crate) fn committed(&self) {
+    /// Wakes the task: after a commit added pages to the WAL, or to let it see the closed pool.
+    pub(crate) fn wake(&self) {
         if let Some(shared) = &self.0 {
             shared.wake.notify_one();
         }
@@ -81,7 +81,8 @@ impl CheckpointWatch {
     }
 }
 
-/// Starts the checkpoint task on `pool`; it ends when the pool is closed.
+/// Starts the checkpoint task on `pool`; it ends at its first wake after the pool is closed
+/// ([`Store::close`] gives it one).
 pub(crate) fn spawn(pool: AnyPool) -> CheckpointHandle {
     let shared = Arc::new(Shared {
         wake: Notify::new(),

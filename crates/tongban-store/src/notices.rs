@@ -454,8 +454,9 @@ impl WriteCtx {
 impl WriteCtx {
     /// Queues a notice to be written with the batch's other deferred notices in multi-row
     /// inserts before the commit (or dropped with the unit if it fails). Like
-    /// [`WriteCtx::enqueue_notice`], a notice whose dedupe key exists is not written again,
-    /// and neither are its outbox messages.
+    /// [`WriteCtx::enqueue_notice`], a notice whose dedupe key exists is not written again;
+    /// each message is written once per channel (its idempotency key), so a channel the kept
+    /// notice did not have yet is added and names the kept notice.
     pub fn defer_notice(&mut self, notice: NewNotice) {
         self.deferred_notices.push(notice);
     }

@@ -147,6 +147,8 @@ impl Store {
     /// Closes the pool after the writer has drained.
     pub async fn close(&self) {
         self.pool.close().await;
+        // Wakes the checkpoint task so that it sees the closed pool and ends.
+        self.checkpoints.wake();
     }
 }
 

@@ -183,7 +183,7 @@ async fn writer_loop(
             }
         }
         conn = commit_batch(&pool, engine, conn, batch, &stats, &known, &pii).await;
-        checkpoints.committed();
+        checkpoints.wake();
     }
 }
 
