@@ -24,18 +24,15 @@ static void wait_extra(void) {
     }
 }
 
-int fsync(int fd) {
-    static int (*real)(int);
-    if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-    int rc = real(fd);
-    wait_extra();
-    return rc;
-}
+/* Each wrapper calls the C library's own function, then waits. */
+#define SLOWER(name)                                                        \
+    int name(int fd) {                                                      \
+        static int (*real)(int);                                            \
+        if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, #name);            \
+        int rc = real(fd);                                                  \
+        wait_extra();                                                       \
+        return rc;                                                          \
+    }
 
-int fdatasync(int fd) {
-    static int (*real)(int);
-    if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-    int rc = real(fd);
-    wait_extra();
-    return rc;
-}
+SLOWER(fsync)
+SLOWER(fdatasync)
